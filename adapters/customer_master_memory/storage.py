@@ -1,0 +1,373 @@
+"""In-memory storage with real transaction semantics.
+
+A unit of work holds the storage lock from ``__enter__`` to ``__exit__`` (transactions
+run one at a time, so they are serializable) and writes into a staging area; ``commit``
+publishes the staged writes at once, and leaving without commit discards them. Failed
+operations therefore leave nothing behind.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from types import TracebackType
+from typing import Self
+
+from attrs import evolve
+
+from customer_master.domain.audit import AuditRecord
+from customer_master.domain.config import TenantConfiguration
+from customer_master.domain.customer import Customer
+from customer_master.domain.events import Event
+from customer_master.domain.pricing import LastPrice
+from customer_master.domain.receivables import OpenItem, OpenOrder
+from customer_master.domain.search import CustomerQuery, Page, matches, sort_key
+from customer_master.errors import BusinessRuleViolation, Conflict
+from customer_master.ports import ExchangeRates, ReceivablesPosition
+
+_DELETED = None
+
+
+class _State:
+    """Everything committed, shared by the units of work of one storage."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.customers: dict[tuple[str, str], Customer] = {}
+        self.codes: dict[tuple[str, str], str] = {}  # (tenant, code) -> id
+        self.configs: dict[str, TenantConfiguration] = {}
+        self.audit: list[AuditRecord] = []
+        self.outbox: list[Event] = []
+        self.relayed: set[str] = set()
+        self.sequences: dict[tuple[str, str], int] = {}
+
+
+class MemoryCustomers:
+    """The customer repository over committed state plus this unit of work's staging."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.staged: dict[tuple[str, str], Customer | None] = {}
+
+    def _current(self, key: tuple[str, str]) -> Customer | None:
+        if key in self.staged:
+            return self.staged[key]
+        return self._state.customers.get(key)
+
+    def _all(self, tenant: str) -> Iterable[Customer]:
+        seen = set()
+        for key, customer in self.staged.items():
+            seen.add(key)
+            if customer is not None and key[0] == tenant:
+                yield customer
+        for key, customer in self._state.customers.items():
+            if key[0] == tenant and key not in seen:
+                yield customer
+
+    def add(self, customer: Customer) -> None:
+        if self.get_by_code(customer.tenant, customer.code) is not None:
+            raise Conflict(f"customer code {customer.code} is already taken")
+        self.staged[(customer.tenant, customer.id)] = customer
+
+    def get(self, tenant: str, customer_id: str) -> Customer | None:
+        return self._current((tenant, customer_id))
+
+    def get_by_code(self, tenant: str, code: str) -> Customer | None:
+        for key, customer in self.staged.items():
+            if key[0] == tenant and customer is not None and customer.code == code:
+                return customer
+        customer_id = self._state.codes.get((tenant, code))
+        found = self._current((tenant, customer_id)) if customer_id else None
+        return found if found is not None and found.code == code else None
+
+    def update(self, customer: Customer, *, expected_version: int) -> Customer:
+        current = self._current((customer.tenant, customer.id))
+        if current is None:
+            raise Conflict(f"customer {customer.id} no longer exists")
+        if current.version != expected_version:
+            raise Conflict(
+                f"customer {current.code} was changed by someone else (version {current.version}, "
+                f"you had {expected_version}); reload and try again",
+                current_version=current.version,
+            )
+        stored = evolve(customer, version=expected_version + 1)
+        self.staged[(customer.tenant, customer.id)] = stored
+        return stored
+
+    def remove(self, tenant: str, customer_id: str) -> None:
+        self.staged[(tenant, customer_id)] = _DELETED
+
+    def find_by_tax_id(self, tenant: str, number: str) -> Sequence[Customer]:
+        return [c for c in self._all(tenant) if c.is_active and any(t.number == number for t in c.tax_ids)]
+
+    def find_by_external_ref(self, tenant: str, system: str, ref: str) -> Customer | None:
+        return next(
+            (
+                c
+                for c in self._all(tenant)
+                if any(r.system == system and r.ref == ref for r in c.external_refs)
+            ),
+            None,
+        )
+
+    def find_by_email(self, tenant: str, email: str) -> Sequence[Customer]:
+        wanted = email.lower()
+        return [c for c in self._all(tenant) if c.is_active and (c.email or "").lower() == wanted]
+
+    def similar_name_candidates(self, tenant: str, name: str) -> Iterable[tuple[str, str]]:
+        return [(c.code, c.name) for c in self._all(tenant) if c.is_active]
+
+    def list(self, tenant: str, query: CustomerQuery) -> Page:
+        keyed = sorted(
+            ((sort_key(c, query.sort), c) for c in self._all(tenant) if matches(c, query)),
+            key=lambda pair: pair[0],
+        )
+        if query.after is not None:
+            keyed = [pair for pair in keyed if pair[0] > query.after]
+        page = keyed[: query.limit]
+        more = len(keyed) > query.limit
+        return Page(tuple(c for _, c in page), page[-1][0] if more and page else None)
+
+    def count_using(
+        self, tenant: str, *, payment_terms: str | None = None, price_list: str | None = None
+    ) -> int:
+        def uses(c: Customer) -> bool:
+            if payment_terms is not None and (
+                c.payment_terms == payment_terms or any(o.payment_terms == payment_terms for o in c.overrides)
+            ):
+                return True
+            return price_list is not None and (
+                c.price_list == price_list or any(o.price_list == price_list for o in c.overrides)
+            )
+
+        return sum(1 for c in self._all(tenant) if uses(c))
+
+    def publish(self) -> None:
+        for key, customer in self.staged.items():
+            old = self._state.customers.pop(key, None)
+            if old is not None:
+                self._state.codes.pop((key[0], old.code), None)
+            if customer is not None:
+                self._state.customers[key] = customer
+                self._state.codes[(key[0], customer.code)] = customer.id
+
+
+class MemoryConfiguration:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.staged: dict[str, TenantConfiguration] = {}
+
+    def get(self, tenant: str) -> TenantConfiguration:
+        return (
+            self.staged.get(tenant) or self._state.configs.get(tenant) or TenantConfiguration(tenant=tenant)
+        )
+
+    def save(self, config: TenantConfiguration, *, expected_version: int) -> None:
+        current = self.get(config.tenant)
+        if current.version != expected_version:
+            raise Conflict(
+                f"the configuration of {config.tenant} changed meanwhile (version {current.version})",
+                current_version=current.version,
+            )
+        self.staged[config.tenant] = config
+
+    def publish(self) -> None:
+        self._state.configs.update(self.staged)
+
+
+class MemoryAudit:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.staged: list[AuditRecord] = []
+
+    def append(self, record: AuditRecord) -> None:
+        self.staged.append(record)
+
+    def for_customer(self, tenant: str, customer_id: str) -> Sequence[AuditRecord]:
+        return [r for r in self.for_tenant(tenant) if customer_id in r.customer_ids]
+
+    def for_tenant(self, tenant: str) -> Sequence[AuditRecord]:
+        return [r for r in [*self._state.audit, *self.staged] if r.tenant == tenant]
+
+    def publish(self) -> None:
+        start = len(self._state.audit)
+        self._state.audit.extend(evolve(r, sequence=start + i + 1) for i, r in enumerate(self.staged))
+
+
+class MemoryOutbox:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.staged: list[Event] = []
+
+    def add(self, event: Event) -> None:
+        self.staged.append(event)
+
+    def pending(self, limit: int = 100) -> Sequence[Event]:
+        return [e for e in self._state.outbox if e.id not in self._state.relayed][:limit]
+
+    def mark_relayed(self, event_ids: Iterable[str]) -> None:
+        self._state.relayed.update(event_ids)
+
+    def publish(self) -> None:
+        self._state.outbox.extend(self.staged)
+
+
+class MemoryCodes:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.staged: dict[tuple[str, str], int] = {}
+
+    def next_value(self, tenant: str, name: str = "customer") -> int:
+        key = (tenant, name)
+        value = self.staged.get(key, self._state.sequences.get(key, 0)) + 1
+        self.staged[key] = value
+        return value
+
+    def publish(self) -> None:
+        self._state.sequences.update(self.staged)
+
+
+class MemoryUnitOfWork:
+    """A unit of work over in-memory state; see the module docstring."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self._fresh()
+
+    def _fresh(self) -> None:
+        self.customers = MemoryCustomers(self._state)
+        self.configuration = MemoryConfiguration(self._state)
+        self.audit = MemoryAudit(self._state)
+        self.outbox = MemoryOutbox(self._state)
+        self.codes = MemoryCodes(self._state)
+
+    def __enter__(self) -> Self:
+        self._state.lock.acquire()
+        self._fresh()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._state.lock.release()
+
+    def commit(self) -> None:
+        for part in (self.customers, self.configuration, self.audit, self.outbox, self.codes):
+            part.publish()
+        self._fresh()
+
+    def rollback(self) -> None:
+        self._fresh()
+
+
+class MemoryReceivables:
+    """Open items and orders kept in memory (R-13.1), answering the ``Receivables`` port."""
+
+    def __init__(self, rates: ExchangeRates | None = None, today: date | None = None) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[tuple[str, str], list[OpenItem]] = {}
+        self._orders: dict[tuple[str, str], list[OpenOrder]] = {}
+        self.rates = rates
+        self.rate_date = today
+
+    def add_item(self, tenant: str, item: OpenItem) -> None:
+        with self._lock:
+            self._items.setdefault((tenant, item.customer_id), []).append(item)
+
+    def add_order(self, tenant: str, order: OpenOrder) -> None:
+        with self._lock:
+            self._orders.setdefault((tenant, order.customer_id), []).append(order)
+
+    def items(self, tenant: str, customer_id: str) -> list[OpenItem]:
+        return list(self._items.get((tenant, customer_id), []))
+
+    def move(self, tenant: str, source_id: str, target_id: str) -> None:
+        """Move a merged-away customer's items and orders to the target (R-8.2)."""
+        with self._lock:
+            for store in (self._items, self._orders):
+                moved = [evolve(x, customer_id=target_id) for x in store.pop((tenant, source_id), [])]
+                store.setdefault((tenant, target_id), []).extend(moved)  # type: ignore[arg-type]
+
+    def position(self, tenant: str, customer_id: str, entity: str, currency: str) -> ReceivablesPosition:
+        items = [
+            i for i in self._items.get((tenant, customer_id), []) if i.entity == entity and i.balance != 0
+        ]
+        orders = [o for o in self._orders.get((tenant, customer_id), []) if o.entity == entity]
+        invoices = [i for i in items if i.is_invoice]
+        credits = [i for i in items if not i.is_invoice]
+        due_dates = [i.due_date for i in invoices if i.balance > 0 and i.due_date is not None]
+        return ReceivablesPosition(
+            open_balance=sum((self._convert(i.balance, i.currency, currency) for i in invoices), Decimal(0)),
+            unapplied_credits=sum(
+                (self._convert(i.balance, i.currency, currency) for i in credits), Decimal(0)
+            ),
+            open_orders=sum((self._convert(o.amount, o.currency, currency) for o in orders), Decimal(0)),
+            oldest_due_date=min(due_dates, default=None),
+        )
+
+    def _convert(self, amount: Decimal, from_currency: str, to_currency: str) -> Decimal:
+        if from_currency == to_currency:
+            return amount
+        rate = (
+            self.rates.rate(from_currency, to_currency, self.rate_date or date.today())
+            if self.rates
+            else None
+        )
+        if rate is None:
+            raise BusinessRuleViolation(
+                "currency_not_convertible",
+                f"an open item in {from_currency} cannot be converted to {to_currency}: no exchange rate",
+            )
+        return amount * rate
+
+
+class MemoryLastPrices:
+    """Last invoiced rates per customer and item (R-7.2)."""
+
+    def __init__(self) -> None:
+        self._prices: dict[tuple[str, str, str], LastPrice] = {}
+
+    def last_price(self, tenant: str, customer_id: str, item_code: str) -> LastPrice | None:
+        return self._prices.get((tenant, customer_id, item_code))
+
+    def record(self, tenant: str, customer_id: str, item_code: str, price: LastPrice) -> None:
+        key = (tenant, customer_id, item_code)
+        current = self._prices.get(key)
+        if current is None or current.invoiced_on <= price.invoiced_on:
+            self._prices[key] = price
+
+
+class MemoryStorage:
+    """The in-memory storage adapter."""
+
+    def __init__(self) -> None:
+        self._state = _State()
+        self._receivables = MemoryReceivables()
+        self._last_prices = MemoryLastPrices()
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self._state)
+
+    @property
+    def receivables(self) -> MemoryReceivables:
+        return self._receivables
+
+    @property
+    def last_prices(self) -> MemoryLastPrices:
+        return self._last_prices
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def open_storage(url: str) -> MemoryStorage:
+    """Entry point for ``memory://`` URLs."""
+    return MemoryStorage()

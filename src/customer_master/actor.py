@@ -1,0 +1,28 @@
+"""Who is asking: every service call names an actor, and every call is scoped to the
+actor's tenant (SPEC R-12.1)."""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+
+def _roles(value: object) -> frozenset[str]:
+    if isinstance(value, str):
+        return frozenset({value})
+    if isinstance(value, frozenset):
+        return value
+    if isinstance(value, (set, list, tuple)):
+        return frozenset(str(v) for v in value)
+    raise TypeError("roles must be a string or a collection of strings")
+
+
+@frozen
+class Actor:
+    """A user of one tenant with roles, e.g. ``Actor("acme", "ana", {"ar_manager"})``."""
+
+    tenant: str
+    user: str
+    roles: frozenset[str] = field(default=frozenset(), converter=_roles)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles

@@ -1,0 +1,83 @@
+"""The façade a host builds: storage chosen by URL, host plugins, and the services.
+
+>>> from customer_master.actor import Actor
+>>> cm = CustomerMaster.from_url("memory://", load_entry_points=False)
+>>> admin = Actor("acme", "ana", {"admin"})
+>>> _ = cm.configuration.add_legal_entity(admin, {"code": "MY01", "name": "Acme Malaysia"})
+>>> cm.customers.create(admin, {"name": "Kedai Ali", "kind": "individual", "legal_entity": "MY01"}).value.code
+'CUS-0001'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+
+from customer_master.clock import SystemClock
+from customer_master.plugins import Hooks
+from customer_master.ports import Clock, ExchangeRates, Storage
+from customer_master.services.base import ServiceContext
+from customer_master.services.configuration import ConfigurationService
+from customer_master.services.customers import CustomerService
+
+STORAGE_GROUP = "customer_master.storage"
+
+
+def open_storage(url: str) -> Storage:
+    """The storage adapter registered for the URL's scheme (``memory://``,
+    ``sqlite:///file.db``, ``postgresql+psycopg://…``, ``mysql+pymysql://…``)."""
+    scheme = url.split(":", 1)[0].split("+", 1)[0]
+    for point in entry_points(group=STORAGE_GROUP):
+        if point.name == scheme:
+            opener = point.load()
+            storage: Storage = opener(url)
+            return storage
+    known = ", ".join(sorted(p.name for p in entry_points(group=STORAGE_GROUP)))
+    raise ValueError(f"no storage adapter for {scheme!r} (installed: {known or 'none'})")
+
+
+class CustomerMaster:
+    """Everything a host needs: ``customers``, ``configuration`` and the rule services."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        plugins: Iterable[object] = (),
+        clock: Clock | None = None,
+        exchange_rates: ExchangeRates | None = None,
+        load_entry_points: bool = True,
+    ) -> None:
+        self.storage = storage
+        self.hooks = Hooks(plugins, load_entry_points=load_entry_points)
+        self.context = ServiceContext(
+            storage=storage,
+            hooks=self.hooks,
+            clock=clock or SystemClock(),
+            exchange_rates=exchange_rates,
+        )
+        self.customers = CustomerService(self.context)
+        self.configuration = ConfigurationService(self.context)
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        plugins: Iterable[object] = (),
+        clock: Clock | None = None,
+        exchange_rates: ExchangeRates | None = None,
+        load_entry_points: bool = True,
+    ) -> CustomerMaster:
+        """Open the storage for ``url`` and wire the services. Host plugins come from the
+        ``customer_master`` entry-point group and from ``plugins``."""
+        return cls(
+            open_storage(url),
+            plugins=plugins,
+            clock=clock,
+            exchange_rates=exchange_rates,
+            load_entry_points=load_entry_points,
+        )
+
+    def close(self) -> None:
+        self.storage.close()

@@ -1,0 +1,224 @@
+"""Ports: the interfaces the core needs from the world outside (DESIGN.md).
+
+Each is a ``typing.Protocol``; adapters (in-memory, SQL, host code) implement them. The
+core never imports an adapter. Storage ports are reached through a ``UnitOfWork``: all
+writes of one operation go through one unit of work and become visible together on
+``commit()``, or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Protocol, Self
+
+from attrs import frozen
+
+from customer_master.domain.audit import AuditRecord
+from customer_master.domain.config import TenantConfiguration
+from customer_master.domain.customer import Customer
+from customer_master.domain.events import Event
+from customer_master.domain.pricing import LastPrice
+from customer_master.domain.search import CustomerQuery, Page
+
+# ---------------------------------------------------------------------------
+# Storage: repositories inside a unit of work
+# ---------------------------------------------------------------------------
+
+
+class CustomerRepository(Protocol):
+    """Customers of every tenant; every method is scoped by ``tenant`` (R-12.1)."""
+
+    def add(self, customer: Customer) -> None:
+        """Store a new customer. Raises ``Conflict`` if its code is taken in the tenant."""
+
+    def get(self, tenant: str, customer_id: str) -> Customer | None:
+        """The customer with this id in this tenant, active or not; ``None`` if absent."""
+
+    def get_by_code(self, tenant: str, code: str) -> Customer | None:
+        """The customer with this code (exact, upper case) in this tenant, or ``None``."""
+
+    def update(self, customer: Customer, *, expected_version: int) -> Customer:
+        """Replace the stored customer if its version is still ``expected_version``; store
+        it with version ``expected_version + 1`` and return what was stored. Raises
+        ``Conflict`` (with the current version) otherwise, changing nothing (R-1.9)."""
+
+    def remove(self, tenant: str, customer_id: str) -> None:
+        """Delete the customer and all its related records for good (R-4.2)."""
+
+    def find_by_tax_id(self, tenant: str, number: str) -> Sequence[Customer]:
+        """Active customers holding the compacted tax id ``number`` (any scheme)."""
+
+    def find_by_external_ref(self, tenant: str, system: str, ref: str) -> Customer | None:
+        """The customer holding external reference ``(system, ref)``, active or not."""
+
+    def find_by_email(self, tenant: str, email: str) -> Sequence[Customer]:
+        """Active customers whose e-mail equals ``email`` ignoring case."""
+
+    def similar_name_candidates(self, tenant: str, name: str) -> Iterable[tuple[str, str]]:
+        """``(code, name)`` of active customers whose names might resemble ``name``; the
+        core scores them. An adapter may pre-filter with an index (trigrams)."""
+
+    def list(self, tenant: str, query: CustomerQuery) -> Page:
+        """One page of customers matching ``query`` in keyset order (R-14.1)."""
+
+    def count_using(
+        self, tenant: str, *, payment_terms: str | None = None, price_list: str | None = None
+    ) -> int:
+        """How many customers (master or override) refer to these payment terms or price list."""
+
+
+class ConfigurationRepository(Protocol):
+    """Tenant configuration, one value per tenant."""
+
+    def get(self, tenant: str) -> TenantConfiguration:
+        """The tenant's configuration; an empty one (version 0) if never saved."""
+
+    def save(self, config: TenantConfiguration, *, expected_version: int) -> None:
+        """Replace the configuration if its stored version is ``expected_version``;
+        raises ``Conflict`` otherwise."""
+
+
+class AuditLog(Protocol):
+    """The append-only audit trail (R-11). There is no update and no delete."""
+
+    def append(self, record: AuditRecord) -> None:
+        """Add a record at the end of its tenant's trail."""
+
+    def for_customer(self, tenant: str, customer_id: str) -> Sequence[AuditRecord]:
+        """Records naming this customer, oldest first."""
+
+    def for_tenant(self, tenant: str) -> Sequence[AuditRecord]:
+        """The tenant's whole trail, oldest first."""
+
+
+class Outbox(Protocol):
+    """Events waiting to be relayed to a broker, written with the change (R-15.2)."""
+
+    def add(self, event: Event) -> None:
+        """Store an event in this unit of work."""
+
+    def pending(self, limit: int = 100) -> Sequence[Event]:
+        """Events not yet marked relayed, in commit order."""
+
+    def mark_relayed(self, event_ids: Iterable[str]) -> None:
+        """Mark events as delivered to the broker."""
+
+
+class CodeSequence(Protocol):
+    """Per-tenant counters for customer codes (R-1.1)."""
+
+    def next_value(self, tenant: str, name: str = "customer") -> int:
+        """The next number of the counter, taken inside the unit of work: it is consumed
+        only if the unit of work commits, so codes have no gaps and are never reused."""
+
+
+class UnitOfWork(Protocol):
+    """One atomic operation over storage. Leaving the ``with`` block without
+    ``commit()`` (or with an exception) rolls everything back."""
+
+    customers: CustomerRepository
+    configuration: ConfigurationRepository
+    audit: AuditLog
+    outbox: Outbox
+    codes: CodeSequence
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make every write of this unit of work durable and visible at once."""
+
+    def rollback(self) -> None:
+        """Discard every write of this unit of work."""
+
+
+# ---------------------------------------------------------------------------
+# Transactional facts the core asks for but does not own
+# ---------------------------------------------------------------------------
+
+
+@frozen(kw_only=True)
+class ReceivablesPosition:
+    """What a customer owes an entity, in the customer's currency (R-5.1)."""
+
+    open_balance: Decimal
+    unapplied_credits: Decimal
+    open_orders: Decimal
+    oldest_due_date: date | None
+
+    @property
+    def receivables(self) -> Decimal:
+        """Open invoice balances less unapplied credits."""
+        return self.open_balance - self.unapplied_credits
+
+
+class Receivables(Protocol):
+    """Open items per customer and entity, kept by the plugin or read from the host."""
+
+    def position(self, tenant: str, customer_id: str, entity: str, currency: str) -> ReceivablesPosition:
+        """Balances and the oldest due date of unpaid invoices, converted to ``currency``.
+        Raises ``BusinessRuleViolation("currency_not_convertible", …)`` when an item's
+        currency cannot be converted."""
+
+
+class LastPrices(Protocol):
+    """The customer's last invoiced rate per item (R-7.2)."""
+
+    def last_price(self, tenant: str, customer_id: str, item_code: str) -> LastPrice | None:
+        """The rate of the customer's most recent sales invoice line for the item."""
+
+    def record(self, tenant: str, customer_id: str, item_code: str, price: LastPrice) -> None:
+        """Remember an invoiced rate (newer invoices replace older ones)."""
+
+
+class ExchangeRates(Protocol):
+    """Currency conversion for credit exposure."""
+
+    def rate(self, from_currency: str, to_currency: str, on: date) -> Decimal | None:
+        """How many units of ``to_currency`` one unit of ``from_currency`` buys on ``on``;
+        ``None`` when no rate is known (the caller refuses clearly)."""
+
+
+class Clock(Protocol):
+    """The time. Services never read the system clock themselves."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+
+    def today(self, time_zone: str = "UTC") -> date:
+        """Today's date in ``time_zone`` (the tenant's)."""
+
+
+class Mailer(Protocol):
+    """Outgoing mail (statements)."""
+
+    def send(
+        self, *, to: str, subject: str, body: str, attachments: Sequence[tuple[str, bytes]] = ()
+    ) -> None:
+        """Send one message; raise on failure so the caller can record it."""
+
+
+class Storage(Protocol):
+    """What a storage adapter gives the façade: units of work and the stores of
+    transactional facts it keeps itself."""
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work."""
+
+    @property
+    def receivables(self) -> Receivables: ...
+
+    @property
+    def last_prices(self) -> LastPrices: ...
+
+    def close(self) -> None:
+        """Release connections."""

@@ -1,0 +1,177 @@
+"""Tenant configuration: legal entities, settings, classification lists, dimension types,
+custom fields, payment terms and price lists (SPEC R-1.5, R-1.6, R-2.1, R-6.1, R-7.1).
+
+Each change replaces the tenant's configuration value in one unit of work (with a version
+check) and leaves an audit record. Payment terms or a price list still referred to by a
+customer cannot be deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from customer_master.actor import Actor
+from customer_master.domain.config import TenantConfiguration
+from customer_master.domain.config_reading import (
+    read_custom_field,
+    read_legal_entity,
+    read_price_list,
+    read_settings_changes,
+)
+from customer_master.domain.customer import CLASSIFIED_FIELDS
+from customer_master.domain.pricing import PriceList
+from customer_master.domain.serialize import to_data
+from customer_master.domain.terms import (
+    PaymentTerms,
+    terms_from_dict,
+    terms_to_dict,
+    validate_terms,
+)
+from customer_master.errors import BusinessRuleViolation, FieldError, NotFound, ValidationFailed
+from customer_master.services.base import ServiceContext
+
+CLASSIFIABLE = (*CLASSIFIED_FIELDS, "customer_type")
+
+
+class ConfigurationService:
+    """Reads and changes one tenant's configuration."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._ctx = context
+
+    def get(self, actor: Actor) -> TenantConfiguration:
+        with self._ctx.storage.unit_of_work() as uow:
+            return uow.configuration.get(actor.tenant)
+
+    def add_legal_entity(self, actor: Actor, data: Mapping[str, Any]) -> TenantConfiguration:
+        """Add (or rename) a legal entity of the tenant (R-2.1)."""
+        entity = read_legal_entity(data)
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            others = tuple(e for e in config.entities if e.code != entity.code)
+            return config.changed(entities=(*others, entity))
+
+        return self._change(actor, "configure_entity", change, {"entity": to_data(entity)})
+
+    def update_settings(self, actor: Actor, changes: Mapping[str, Any]) -> TenantConfiguration:
+        """Change some settings; the others keep their values (R-1.5)."""
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            settings = read_settings_changes(config.settings, changes)
+            standard = settings.standard_price_list
+            if standard is not None and standard not in config.price_lists:
+                raise ValidationFailed([FieldError("standard_price_list", "unknown_reference",
+                                                   f"no price list with code '{standard}'")])  # fmt: skip
+            return config.changed(settings=settings)
+
+        return self._change(actor, "configure_settings", change, {"settings": dict(changes)})
+
+    def set_classification(self, actor: Actor, field: str, values: Iterable[str]) -> TenantConfiguration:
+        """Set the allowed values of a classified field (R-1.6); an empty list lifts the
+        restriction."""
+        if field not in CLASSIFIABLE:
+            raise ValidationFailed(
+                [FieldError("field", "not_allowed", f"must be one of: {', '.join(CLASSIFIABLE)}")]
+            )
+        allowed = tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            return config.changed(classifications={**config.classifications, field: allowed})
+
+        return self._change(actor, "configure_classification", change, {field: list(allowed)})
+
+    def set_dimension_type(self, actor: Actor, name: str, values: Iterable[str]) -> TenantConfiguration:
+        """Define a dimension type (``department``, ``location``) and its value codes."""
+        allowed = tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+        if not name.strip():
+            raise ValidationFailed([FieldError("name", "blank", "must not be blank")])
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            return config.changed(dimension_types={**config.dimension_types, name.strip(): allowed})
+
+        return self._change(actor, "configure_dimension", change, {name: list(allowed)})
+
+    def set_custom_field(self, actor: Actor, data: Mapping[str, Any]) -> TenantConfiguration:
+        """Define (or redefine) a typed custom field kept in customers' metadata."""
+        definition = read_custom_field(data)
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            others = tuple(f for f in config.custom_fields if f.name != definition.name)
+            return config.changed(custom_fields=(*others, definition))
+
+        return self._change(actor, "configure_custom_field", change, {"custom_field": to_data(definition)})
+
+    def save_payment_terms(self, actor: Actor, data: Mapping[str, Any] | PaymentTerms) -> PaymentTerms:
+        """Add or replace payment terms, given in their neutral form or as a value (R-6.1)."""
+        terms = data if isinstance(data, PaymentTerms) else terms_from_dict(data)
+        problems = validate_terms(terms)
+        if problems:
+            raise ValidationFailed(problems)
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            return config.changed(payment_terms={**config.payment_terms, terms.code: terms})
+
+        self._change(actor, "configure_payment_terms", change, {"payment_terms": terms_to_dict(terms)})
+        return terms
+
+    def delete_payment_terms(self, actor: Actor, code: str) -> None:
+        """Remove payment terms no customer refers to; refused while any does (R-6)."""
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            if code not in config.payment_terms:
+                raise NotFound("payment terms", code)
+            return config.changed(payment_terms={k: v for k, v in config.payment_terms.items() if k != code})
+
+        self._change(actor, "delete_payment_terms", change, {"payment_terms": code}, terms_in_use=code)
+
+    def save_price_list(self, actor: Actor, data: Mapping[str, Any] | PriceList) -> PriceList:
+        """Add or replace a price list (R-7.1)."""
+        price_list = data if isinstance(data, PriceList) else read_price_list(data)
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            return config.changed(price_lists={**config.price_lists, price_list.code: price_list})
+
+        summary = {"price_list": price_list.code, "lines": len(price_list.lines)}
+        self._change(actor, "configure_price_list", change, summary)
+        return price_list
+
+    def delete_price_list(self, actor: Actor, code: str) -> None:
+        """Remove a price list that is neither the standard one nor any customer's."""
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            if code not in config.price_lists:
+                raise NotFound("price list", code)
+            if config.settings.standard_price_list == code:
+                raise BusinessRuleViolation(
+                    "in_use", f"price list {code} is the tenant's standard price list"
+                )
+            return config.changed(price_lists={k: v for k, v in config.price_lists.items() if k != code})
+
+        self._change(actor, "delete_price_list", change, {"price_list": code}, list_in_use=code)
+
+    def _change(
+        self,
+        actor: Actor,
+        operation: str,
+        change: Any,
+        summary: Mapping[str, Any],
+        *,
+        terms_in_use: str | None = None,
+        list_in_use: str | None = None,
+    ) -> TenantConfiguration:
+        with self._ctx.transaction(actor) as tx:
+            current = tx.uow.configuration.get(actor.tenant)
+            if terms_in_use or list_in_use:
+                users = tx.uow.customers.count_using(
+                    actor.tenant, payment_terms=terms_in_use, price_list=list_in_use
+                )
+                if users:
+                    what = f"payment terms {terms_in_use}" if terms_in_use else f"price list {list_in_use}"
+                    raise BusinessRuleViolation(
+                        "in_use", f"{what} cannot be deleted: {users} customer(s) use them"
+                    )
+            changed: TenantConfiguration = change(current)
+            tx.uow.configuration.save(changed, expected_version=current.version)
+            tx.audit(operation, (), {"configuration": {"before": None, "after": summary}})
+        return changed

@@ -1,0 +1,273 @@
+"""Customers: create, partial update, deactivate and reactivate, enable for an entity,
+read, effective view and list (SPEC R-1 to R-4.1, R-14).
+
+Each change reads like the story in the SPEC: read the input with every error at once →
+check uniqueness and host validation → store with the version check → write the audit
+record and the event in the same unit of work → commit → hooks hear of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import evolve, frozen
+
+from customer_master.actor import Actor
+from customer_master.domain.audit import change_set
+from customer_master.domain.config import TenantConfiguration
+from customer_master.domain.customer import Customer, Status
+from customer_master.domain.drafting import apply_changes, draft_customer
+from customer_master.domain.effective import EffectiveView, effective_view
+from customer_master.domain.identifiers import InvalidValue, normalise_code
+from customer_master.domain.records import ReadContext
+from customer_master.domain.search import CustomerQuery, Page
+from customer_master.domain.serialize import to_data
+from customer_master.domain.uniqueness import uniqueness_errors
+from customer_master.domain.warnings import customer_warnings
+from customer_master.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+    FieldWarning,
+)
+from customer_master.ports import UnitOfWork
+from customer_master.services.base import Outcome, ServiceContext, Transaction
+
+
+@frozen
+class Lookup:
+    """A customer found by id or code; ``redirected_from`` is set when the customer asked
+    for was merged away and this is the customer it was merged into (R-8.1)."""
+
+    customer: Customer
+    redirected_from: Customer | None = None
+
+
+class CustomerService:
+    """Use cases on customer records. Every call is scoped to the actor's tenant."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._ctx = context
+
+    # -- changes --------------------------------------------------------------------
+
+    def create(self, actor: Actor, payload: Mapping[str, Any]) -> Outcome[Customer]:
+        """Create a customer with all its related records in one atomic step (R-3.1)."""
+        with self._ctx.transaction(actor) as tx:
+            config = tx.uow.configuration.get(actor.tenant)
+            payload = {**self._ctx.hooks.defaults(actor.tenant, payload), **payload}
+            errors: list[FieldError] = []
+            code = self._code_for_new(tx, config, payload, errors)
+            read = ReadContext(config=config, errors=errors, new_id=self._ctx.make_id)
+            now = self._ctx.clock.now()
+            customer = draft_customer(payload, read, id=self._ctx.make_id(), tenant=actor.tenant,
+                                      code=code or "", now=now)  # fmt: skip
+            if customer is None or errors:
+                raise ValidationFailed(errors)
+            self._check_keys(tx.uow, config, customer, "create")
+            warnings = self._warnings(tx.uow, config, customer)
+            tx.uow.customers.add(customer)
+            data = to_data(customer)
+            tx.audit("create", [customer.id], change_set(None, data))
+            tx.emit("customer_created", {"customer": customer}, {"customer": data})
+        return Outcome(customer, warnings)
+
+    def update(
+        self, actor: Actor, customer_id: str, changes: Mapping[str, Any], *, version: int
+    ) -> Outcome[Customer]:
+        """Change only the fields given; related records change by ``add``/``update``/
+        ``delete`` actions, all or nothing (R-3.2). ``version`` is the version the caller
+        read; if the customer changed since, ``Conflict`` is raised (R-1.9)."""
+        with self._ctx.transaction(actor) as tx:
+            current = self._current(tx, customer_id, version)
+            if current.is_merged:
+                raise BusinessRuleViolation(
+                    "merged", f"customer {current.code} was merged away and cannot change"
+                )
+            config = tx.uow.configuration.get(actor.tenant)
+            errors: list[FieldError] = []
+            read = ReadContext(config=config, errors=errors, new_id=self._ctx.make_id)
+            changed = apply_changes(current, changes, read, now=self._ctx.clock.now())
+            if changed is None or errors:
+                raise ValidationFailed(errors)
+            delta = change_set(to_data(current), to_data(changed))
+            if not delta:
+                return Outcome(current)
+            self._check_keys(tx.uow, config, changed, "update")
+            warnings = self._warnings(tx.uow, config, changed)
+            stored = tx.uow.customers.update(changed, expected_version=version)
+            tx.audit("update", [stored.id], delta)
+            tx.emit("customer_updated", {"customer": stored, "changes": delta},
+                    {"customer": to_data(stored), "changes": delta})  # fmt: skip
+        return Outcome(stored, warnings)
+
+    def deactivate(self, actor: Actor, customer_id: str, *, version: int | None = None) -> Customer:
+        """Soft delete: the customer becomes inactive, its history stays (R-4.1)."""
+        return self._set_status(actor, customer_id, "inactive", version)
+
+    def reactivate(self, actor: Actor, customer_id: str, *, version: int | None = None) -> Customer:
+        """Make a deactivated customer active again (R-4.1). A merged-away customer cannot
+        come back; its unique tax ids must still be free."""
+        return self._set_status(actor, customer_id, "active", version)
+
+    def enable_for_entity(
+        self, actor: Actor, customer_id: str, entity: str, *, version: int | None = None
+    ) -> Customer:
+        """Let documents of ``entity`` use the customer (R-2.3)."""
+        return self._set_entity(actor, customer_id, entity, True, version)
+
+    def disable_for_entity(
+        self, actor: Actor, customer_id: str, entity: str, *, version: int | None = None
+    ) -> Customer:
+        """Stop documents of ``entity`` from using the customer (the owning entity stays)."""
+        return self._set_entity(actor, customer_id, entity, False, version)
+
+    # -- reads ----------------------------------------------------------------------
+
+    def get(self, actor: Actor, customer_id: str) -> Customer:
+        """The customer with this id in the actor's tenant, active or not (R-1.8)."""
+        with self._ctx.storage.unit_of_work() as uow:
+            return _found(uow.customers.get(actor.tenant, customer_id), customer_id)
+
+    def lookup(self, actor: Actor, id_or_code: str) -> Lookup:
+        """Find a customer by id or code; a merged-away customer leads to its target."""
+        with self._ctx.storage.unit_of_work() as uow:
+            repo = uow.customers
+            found = repo.get(actor.tenant, id_or_code) or repo.get_by_code(actor.tenant, id_or_code.upper())
+            customer = _found(found, id_or_code)
+            if customer.merged_into is None:
+                return Lookup(customer)
+            target = _found(repo.get(actor.tenant, customer.merged_into), customer.merged_into)
+            return Lookup(target, redirected_from=customer)
+
+    def effective_view(self, actor: Actor, customer_id: str, entity: str) -> EffectiveView:
+        """The customer as legal entity ``entity`` sees it (R-2.2)."""
+        with self._ctx.storage.unit_of_work() as uow:
+            if not uow.configuration.get(actor.tenant).has_entity(entity):
+                raise NotFound("legal entity", entity)
+            return effective_view(_found(uow.customers.get(actor.tenant, customer_id), customer_id), entity)
+
+    def search(self, actor: Actor, query: CustomerQuery | None = None) -> Page:
+        """A page of customers; by default the active ones, by code (R-1.8, R-14.1)."""
+        with self._ctx.storage.unit_of_work() as uow:
+            return uow.customers.list(actor.tenant, query or CustomerQuery())
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _code_for_new(
+        self,
+        tx: Transaction,
+        config: TenantConfiguration,
+        payload: Mapping[str, Any],
+        errors: list[FieldError],
+    ) -> str | None:
+        """The generated code (no gaps, never reused, R-1.1) or the validated given one."""
+        settings = config.settings
+        given = payload.get("code")
+        if settings.auto_generate_code:
+            if given is not None:
+                errors.append(
+                    FieldError("code", "read_only", "codes are generated by this tenant; leave code out")
+                )
+                return None
+            while True:
+                code = settings.code_for(tx.uow.codes.next_value(tx.tenant))
+                if tx.uow.customers.get_by_code(tx.tenant, code) is None:
+                    return code
+        if not isinstance(given, str):
+            errors.append(FieldError("code", "required", "is required (this tenant does not generate codes)"))
+            return None
+        try:
+            code = normalise_code(given)
+        except InvalidValue as problem:
+            errors.append(FieldError("code", "invalid", str(problem)))
+            return None
+        if tx.uow.customers.get_by_code(tx.tenant, code) is not None:
+            errors.append(FieldError("code", "taken", f"customer code {code} is already taken"))
+        return code
+
+    def _check_keys(
+        self, uow: UnitOfWork, config: TenantConfiguration, customer: Customer, operation: str
+    ) -> None:
+        repo = uow.customers
+        errors = uniqueness_errors(
+            customer,
+            tax_id_holders={
+                t.number: repo.find_by_tax_id(customer.tenant, t.number) for t in customer.tax_ids
+            },
+            ref_holders={
+                r: repo.find_by_external_ref(customer.tenant, r.system, r.ref) for r in customer.external_refs
+            },
+            enforce_unique_tax_id=config.settings.enforce_unique_tax_id,
+        )
+        errors += self._ctx.hooks.extra_errors(customer.tenant, customer, operation)
+        if errors:
+            raise ValidationFailed(errors)
+
+    def _warnings(
+        self, uow: UnitOfWork, config: TenantConfiguration, customer: Customer
+    ) -> tuple[FieldWarning, ...]:
+        candidates = [
+            (code, name)
+            for code, name in uow.customers.similar_name_candidates(customer.tenant, customer.name)
+            if code != customer.code
+        ]
+        today = self._ctx.clock.today(config.settings.time_zone)
+        return tuple(customer_warnings(customer, config.settings, today=today, similar_candidates=candidates))
+
+    def _current(self, tx: Transaction, customer_id: str, version: int | None) -> Customer:
+        current = _found(tx.uow.customers.get(tx.tenant, customer_id), customer_id)
+        if version is not None and current.version != version:
+            raise Conflict(
+                f"customer {current.code} is at version {current.version}, not {version}; reload and try again",
+                current_version=current.version,
+            )
+        return current
+
+    def _set_status(self, actor: Actor, customer_id: str, status: Status, version: int | None) -> Customer:
+        with self._ctx.transaction(actor) as tx:
+            current = self._current(tx, customer_id, version)
+            if current.status == status:
+                return current
+            if current.is_merged:
+                raise BusinessRuleViolation(
+                    "merged", f"customer {current.code} was merged away; it stays inactive"
+                )
+            changed = evolve(current, status=status, updated_at=self._ctx.clock.now())
+            if status == "active":
+                self._check_keys(tx.uow, tx.uow.configuration.get(actor.tenant), changed, "reactivate")
+            stored = tx.uow.customers.update(changed, expected_version=current.version)
+            operation = "deactivate" if status == "inactive" else "reactivate"
+            tx.audit(operation, [stored.id], change_set(to_data(current), to_data(stored)))
+            name = "customer_deactivated" if status == "inactive" else "customer_reactivated"
+            tx.emit(name, {"customer": stored}, {"customer": to_data(stored)})  # type: ignore[arg-type]
+        return stored
+
+    def _set_entity(
+        self, actor: Actor, customer_id: str, entity: str, enabled: bool, version: int | None
+    ) -> Customer:
+        with self._ctx.transaction(actor) as tx:
+            if not tx.uow.configuration.get(actor.tenant).has_entity(entity):
+                raise ValidationFailed(
+                    [FieldError("entity", "unknown_entity", f"no legal entity with code '{entity}'")]
+                )
+            current = self._current(tx, customer_id, version)
+            entities = current.enabled_entities | {entity} if enabled else current.enabled_entities - {entity}
+            if entities == current.enabled_entities:
+                return current
+            changed = evolve(current, enabled_entities=entities, updated_at=self._ctx.clock.now())
+            stored = tx.uow.customers.update(changed, expected_version=current.version)
+            delta = change_set(to_data(current), to_data(stored))
+            tx.audit("enable_entity" if enabled else "disable_entity", [stored.id], delta)
+            tx.emit("customer_updated", {"customer": stored, "changes": delta},
+                    {"customer": to_data(stored), "changes": delta})  # fmt: skip
+        return stored
+
+
+def _found(customer: Customer | None, key: str) -> Customer:
+    if customer is None:
+        raise NotFound("customer", key)
+    return customer

@@ -1,0 +1,55 @@
+"""Fixtures shared by every test: a façade over a fresh storage, a tenant with legal
+entities, actors and a clock that stands still."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from customer_master import Actor, CustomerMaster
+from customer_master.clock import FixedClock
+
+TENANT = "acme"
+OTHER_TENANT = "globex"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture(params=["memory://"])
+def storage_url(request: pytest.FixtureRequest) -> str:
+    """The storage every façade test runs on; SQL URLs join this list when available."""
+    return str(request.param)
+
+
+@pytest.fixture
+def cm(storage_url: str, clock: FixedClock) -> Iterator[CustomerMaster]:
+    master = CustomerMaster.from_url(storage_url, clock=clock, load_entry_points=False)
+    yield master
+    master.close()
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return Actor(TENANT, "ana", {"admin", "sales_admin", "ar_manager", "controller"})
+
+
+@pytest.fixture
+def outsider() -> Actor:
+    return Actor(OTHER_TENANT, "otto", {"admin", "sales_admin"})
+
+
+@pytest.fixture
+def tenant(cm: CustomerMaster, admin: Actor) -> CustomerMaster:
+    """A tenant with three legal entities (Malaysia, Singapore, United States)."""
+    for code, name, currency in (
+        ("MY01", "Acme Malaysia Sdn Bhd", "MYR"),
+        ("SG01", "Acme Singapore Pte Ltd", "SGD"),
+        ("US01", "Acme Inc", "USD"),
+    ):
+        cm.configuration.add_legal_entity(admin, {"code": code, "name": name, "currency": currency})
+    return cm
