@@ -102,9 +102,7 @@ def bench_prices(seconds: float) -> dict[str, float]:
     index_ms = (time.perf_counter() - started) * 1000
     return {
         "price resolutions/s (50 tiers, mixed sources)": rate(resolve, 5000, seconds),
-        "price resolutions/s (no tiers)": rate(
-            lambda index: resolve(index, use_tiers=False), 5000, seconds
-        ),
+        "price resolutions/s (no tiers)": rate(lambda index: resolve(index, use_tiers=False), 5000, seconds),
         "build 3,000-line list + index, ms": index_ms,
     }
 
@@ -129,11 +127,7 @@ def bench_credit(seconds: float) -> dict[str, float]:
         )
         for _ in range(5000)
     ]
-    return {
-        "credit decisions/s": rate(
-            lambda index: credit_decision(cases[index], settings), 5000, seconds
-        )
-    }
+    return {"credit decisions/s": rate(lambda index: credit_decision(cases[index], settings), 5000, seconds)}
 
 
 def main() -> None:

@@ -229,11 +229,30 @@ class MemoryCodes:
         self._state.sequences.update(self.staged)
 
 
+class MemoryOpenItems:
+    """Open-item moves staged in a unit of work, applied to the receivables on commit."""
+
+    def __init__(self, receivables: MemoryReceivables) -> None:
+        self._receivables = receivables
+        self.staged: list[tuple[str, str, str]] = []
+
+    def has_open_items(self, tenant: str, customer_id: str) -> bool:
+        return self._receivables.has_open_items(tenant, customer_id)
+
+    def move(self, tenant: str, source_id: str, target_id: str) -> None:
+        self.staged.append((tenant, source_id, target_id))
+
+    def publish(self) -> None:
+        for tenant, source_id, target_id in self.staged:
+            self._receivables.move(tenant, source_id, target_id)
+
+
 class MemoryUnitOfWork:
     """A unit of work over in-memory state; see the module docstring."""
 
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: _State, receivables: MemoryReceivables) -> None:
         self._state = state
+        self._receivables = receivables
         self._fresh()
 
     def _fresh(self) -> None:
@@ -242,6 +261,7 @@ class MemoryUnitOfWork:
         self.audit = MemoryAudit(self._state)
         self.outbox = MemoryOutbox(self._state)
         self.codes = MemoryCodes(self._state)
+        self.open_items = MemoryOpenItems(self._receivables)
 
     def __enter__(self) -> Self:
         self._state.lock.acquire()
@@ -260,7 +280,7 @@ class MemoryUnitOfWork:
             self._state.lock.release()
 
     def commit(self) -> None:
-        for part in (self.customers, self.configuration, self.audit, self.outbox, self.codes):
+        for part in (self.customers, self.configuration, self.audit, self.outbox, self.codes, self.open_items):
             part.publish()
         self._fresh()
 
@@ -288,6 +308,10 @@ class MemoryReceivables:
 
     def items(self, tenant: str, customer_id: str) -> list[OpenItem]:
         return list(self._items.get((tenant, customer_id), []))
+
+    def has_open_items(self, tenant: str, customer_id: str) -> bool:
+        key = (tenant, customer_id)
+        return any(i.balance != 0 for i in self._items.get(key, [])) or bool(self._orders.get(key))
 
     def move(self, tenant: str, source_id: str, target_id: str) -> None:
         """Move a merged-away customer's items and orders to the target (R-8.2)."""
@@ -354,7 +378,7 @@ class MemoryStorage:
         self._last_prices = MemoryLastPrices()
 
     def unit_of_work(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self._state)
+        return MemoryUnitOfWork(self._state, self._receivables)
 
     @property
     def receivables(self) -> MemoryReceivables:

@@ -18,7 +18,11 @@ from customer_master.plugins import Hooks
 from customer_master.ports import Clock, ExchangeRates, Storage
 from customer_master.services.base import ServiceContext
 from customer_master.services.configuration import ConfigurationService
+from customer_master.services.credit import CreditService
 from customer_master.services.customers import CustomerService
+from customer_master.services.lifecycle import LifecycleService
+from customer_master.services.pricing import PricingService
+from customer_master.services.terms import TermsService
 
 STORAGE_GROUP = "customer_master.storage"
 
@@ -37,7 +41,9 @@ def open_storage(url: str) -> Storage:
 
 
 class CustomerMaster:
-    """Everything a host needs: ``customers``, ``configuration`` and the rule services."""
+    """Everything a host needs: ``customers``, ``configuration``, and the rules —
+    ``credit`` (checks and holds), ``terms`` (schedules), ``pricing`` (price
+    resolution), ``lifecycle`` (merge, hard delete)."""
 
     def __init__(
         self,
@@ -58,6 +64,10 @@ class CustomerMaster:
         )
         self.customers = CustomerService(self.context)
         self.configuration = ConfigurationService(self.context)
+        self.credit = CreditService(self.context)
+        self.terms = TermsService(self.context)
+        self.pricing = PricingService(self.context)
+        self.lifecycle = LifecycleService(self.context)
 
     @classmethod
     def from_url(

@@ -115,6 +115,17 @@ class CodeSequence(Protocol):
         only if the unit of work commits, so codes have no gaps and are never reused."""
 
 
+class OpenItemsLedger(Protocol):
+    """The open items the plugin keeps itself, as seen inside a unit of work."""
+
+    def has_open_items(self, tenant: str, customer_id: str) -> bool:
+        """Does the customer have any open item or open order?"""
+
+    def move(self, tenant: str, source_id: str, target_id: str) -> None:
+        """Move every open item and order of ``source_id`` to ``target_id`` (merge, R-8.2);
+        applied with the unit of work's commit."""
+
+
 class UnitOfWork(Protocol):
     """One atomic operation over storage. Leaving the ``with`` block without
     ``commit()`` (or with an exception) rolls everything back."""
@@ -124,6 +135,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     outbox: Outbox
     codes: CodeSequence
+    open_items: OpenItemsLedger
 
     def __enter__(self) -> Self: ...
 

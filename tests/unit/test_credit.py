@@ -56,9 +56,7 @@ def facts(
 
 
 def test_exposure_is_receivables_plus_open_orders_plus_document() -> None:
-    exposure = Exposure(
-        receivables=Decimal("100.10"), open_orders=Decimal("20.02"), document=Decimal("3.00")
-    )
+    exposure = Exposure(receivables=Decimal("100.10"), open_orders=Decimal("20.02"), document=Decimal("3.00"))
     assert exposure.total == Decimal("123.12")
 
 
@@ -172,12 +170,8 @@ def test_off_policy_does_not_evaluate_the_figures() -> None:
 def test_group_policy_overrides_the_tenant_policy() -> None:
     settings = CreditSettings(policy="block", group_policies={"retail": "warn"})
     over = facts(limit="100", document="200")
-    assert credit_decision(attrs.evolve(over, customer_group="retail"), settings).outcome == (
-        "warning"
-    )
-    assert credit_decision(attrs.evolve(over, customer_group="trade"), settings).outcome == (
-        "blocked"
-    )
+    assert credit_decision(attrs.evolve(over, customer_group="retail"), settings).outcome == ("warning")
+    assert credit_decision(attrs.evolve(over, customer_group="trade"), settings).outcome == ("blocked")
     assert credit_decision(over, settings).policy == "block"
 
 
@@ -338,9 +332,7 @@ def test_a_bigger_document_never_gets_a_less_severe_decision(
 
 
 @given(customers(), settings_values)
-def test_exposure_equal_to_the_limit_never_exceeds(
-    customer: CreditFacts, settings: CreditSettings
-) -> None:
+def test_exposure_equal_to_the_limit_never_exceeds(customer: CreditFacts, settings: CreditSettings) -> None:
     limit = customer.limit if customer.limit is not None else Decimal(0)
     document = limit - customer.exposure.receivables - customer.exposure.open_orders
     exposure = attrs.evolve(customer.exposure, document=document)

@@ -31,9 +31,7 @@ def line(price: str, min_quantity: str = "0", **dates: date | None) -> PriceList
     )
 
 
-def tier(
-    price: str, min_quantity: str = "0", max_quantity: str | None = None, **more: Any
-) -> PricingTier:
+def tier(price: str, min_quantity: str = "0", max_quantity: str | None = None, **more: Any) -> PricingTier:
     """A tier of item BOLT in USD; keyword arguments change the other fields."""
     return PricingTier(
         **{"id": "T1", "item_code": "BOLT", "currency": "USD", **more},
@@ -149,9 +147,7 @@ def test_no_price_is_an_explicit_answer_never_zero() -> None:
         ("price_list", "no_matching_line"),
         ("standard", "no_standard_list"),
     ]
-    assert resolution.skipped[0].message == (
-        "No pricing tier for item NUT at quantity 1 on 2026-01-15."
-    )
+    assert resolution.skipped[0].message == ("No pricing tier for item NUT at quantity 1 on 2026-01-15.")
     assert resolution.skipped[3].message == "The tenant has no standard price list."
 
 
@@ -193,6 +189,8 @@ def test_tier_validity_dates_are_inclusive(on: date, is_tier: bool) -> None:
 
 def test_tier_for_another_item_does_not_apply() -> None:
     assert resolve(tiers=[tier("0.70", item_code="NUT")]).source == "price_list:RETAIL"
+    assert not tier("0.70", item_code="NUT").applies_to("BOLT", Decimal(1), ON)
+    assert tier("0.70", item_code="NUT").applies_to("NUT", Decimal(1), ON)
 
 
 def test_of_two_fitting_tiers_the_greatest_minimum_quantity_wins() -> None:
@@ -228,9 +226,7 @@ def test_of_two_identical_tiers_the_lower_id_wins_whatever_the_order() -> None:
     ("quantity", "price"),
     [("0.5", "1.00"), ("9", "1.00"), ("10", "0.90"), ("99.99", "0.90"), ("100", "0.80")],
 )
-def test_list_line_with_the_greatest_minimum_not_above_the_quantity_wins(
-    quantity: str, price: str
-) -> None:
+def test_list_line_with_the_greatest_minimum_not_above_the_quantity_wins(quantity: str, price: str) -> None:
     assert resolve(quantity).unit_price == Decimal(price)
 
 
@@ -310,17 +306,13 @@ def test_price_list_problems_are_reported_at_once_with_field_paths() -> None:
 
 def test_price_list_without_currency_is_rejected() -> None:
     problems = validate_price_list(PriceList(code="X", name="X", currency=""))
-    assert [(e.path, e.code, e.message) for e in problems] == [
-        ("currency", "required", "is required")
-    ]
+    assert [(e.path, e.code, e.message) for e in problems] == [("currency", "required", "is required")]
 
 
 def test_one_day_validity_is_valid() -> None:
     assert (
         validate_price_list(
-            PriceList(
-                code="X", name="X", currency="USD", lines=[line("1", valid_from=ON, valid_to=ON)]
-            )
+            PriceList(code="X", name="X", currency="USD", lines=[line("1", valid_from=ON, valid_to=ON)])
         )
         == []
     )
@@ -396,9 +388,7 @@ def within(on: date, valid_from: date | None, valid_to: date | None) -> bool:
     return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
 
 
-def best_list_price(
-    price_list: PriceList | None, item: str, quantity: Decimal, on: date
-) -> Decimal | None:
+def best_list_price(price_list: PriceList | None, item: str, quantity: Decimal, on: date) -> Decimal | None:
     """Brute force over every line: the greatest fitting minimum quantity, then newest,
     then cheapest."""
     if price_list is None:

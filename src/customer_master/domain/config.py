@@ -57,6 +57,10 @@ class TenantSettings:
     zero_installments: Literal["keep", "omit"] = "keep"
     overallocation: Literal["reject", "allow"] = "reject"
     standard_price_list: str | None = None
+    # R-5.7: the document types whose credit is checked, and whether open orders count
+    # when the check runs at invoice time (off: the order is becoming this invoice).
+    credit_check_documents: frozenset[str] = frozenset({"order", "delivery", "invoice"})
+    count_open_orders_at_invoice: bool = False
 
     def code_for(self, number: int) -> str:
         """The customer code for sequence ``number``: prefix + zero-padded number (R-1.1)."""

@@ -137,6 +137,17 @@ class CreditHold:
 
 
 @frozen(kw_only=True)
+class CreditRelease:
+    """A blocked document released once by a user with ``credit_override`` (R-5.7)."""
+
+    document_ref: str
+    reason: str
+    by: str
+    at: datetime
+    entity: str | None = None
+
+
+@frozen(kw_only=True)
 class EntityOverride:
     """What one legal entity sees differently (R-2.1). ``None`` means "inherit the
     master's value"; the entity's own addresses are the customer's addresses whose
@@ -216,6 +227,7 @@ class Customer:
     overrides: tuple[EntityOverride, ...] = ()
     enabled_entities: frozenset[str] = frozenset()
     credit_hold: CreditHold | None = None
+    credit_releases: tuple[CreditRelease, ...] = ()
     merged_into: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None

@@ -253,7 +253,10 @@ def best_tier(
     Of several, the greatest minimum quantity wins, then the latest valid-from, then
     the lower price, then the lower id.
     """
-    matching = [tier for tier in tiers if tier.applies_to(item_code, quantity, on)]
+    # The item first: most of a customer's tiers are for other items.
+    matching = [
+        tier for tier in tiers if tier.item_code == item_code and tier.applies_to(item_code, quantity, on)
+    ]
     return min(matching, key=lambda tier: (*_precedence(tier), tier.id), default=None)
 
 

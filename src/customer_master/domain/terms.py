@@ -33,12 +33,12 @@ from attrs.validators import in_
 from customer_master.domain.money import Rounding, minor_unit, round_to_digits
 from customer_master.domain.reading import Reader
 from customer_master.domain.terms_steps import (
-    STEP_LIMITS,
     DueFinder,
     DueRule,
     DueStep,
     due_finder,
     step_from_dict,
+    step_problem,
     step_to_dict,
 )
 from customer_master.errors import BusinessRuleViolation, FieldError, ValidationFailed
@@ -164,9 +164,7 @@ def validate_terms(terms: PaymentTerms) -> list[FieldError]:
 def _line_problems(line: InstallmentLine, path: str, is_last: bool) -> list[FieldError]:
     problems = _portion_problems(line.portion, f"{path}.portion", is_last)
     for number, step in enumerate(line.due):
-        low, high = STEP_LIMITS.get(step.action, (None, None))
-        if low is not None and high is not None and not low <= step.value <= high:
-            message = f"{step.action} takes {low} to {high}, not {step.value}"
+        if message := step_problem(step):
             problems.append(FieldError(f"{path}.due[{number}]", "out_of_range", message))
     if line.discount is not None:
         problems += _percent_problems(line.discount.percent, f"{path}.discount.percent")
@@ -206,14 +204,8 @@ def _percent_problems(value: Decimal, path: str) -> list[FieldError]:
 def _coverage_problems(terms: PaymentTerms) -> list[FieldError]:
     if terms.lines[-1].portion.kind == "remainder":
         return []
-    of_total = sum(
-        (
-            line.portion.value
-            for line in terms.lines
-            if line.portion.kind == "percent" and line.portion.value is not None
-        ),
-        Decimal(0),
-    )
+    percents = [line.portion.value for line in terms.lines if line.portion.kind == "percent"]
+    of_total = sum((value for value in percents if value is not None), Decimal(0))
     if of_total == _HUNDRED:
         return []
     message = f"the percents of the total add up to {of_total}, not 100, and no last line takes the rest"
@@ -245,20 +237,17 @@ def schedule(
     rounding = settings.rounding
     total = round_to_digits(abs(amount), places, rounding)
     parts = _split(plan, total, places, settings) if plan.earlier else [total]
-    if amount < 0:
-        parts = [-part for part in parts]
+    is_credit_note = amount < 0
     keep_zeros = settings.zero_installments == "keep"
-    installments = tuple(
-        [
-            _installment(line, invoice_date, part, places, rounding)
-            for line, part in zip(plan.lines, parts, strict=True)
-            if part or keep_zeros
-        ]
-    )
+    installments = []
+    for line, part in zip(plan.lines, parts, strict=True):
+        if part or keep_zeros:
+            signed = -part if is_credit_note else part
+            installments.append(_installment(line, invoice_date, signed, places, rounding))
     if not installments:
         zero = _zero(places)
         return (Installment(due_date=invoice_date, amount=zero, discount_amount=zero),)
-    return installments
+    return tuple(installments)
 
 
 def due_date(terms: PaymentTerms | None, invoice_date: date) -> date:

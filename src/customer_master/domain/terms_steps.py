@@ -39,9 +39,14 @@ StepAction = Literal[
 ]
 STEP_ACTIONS: tuple[StepAction, ...] = get_args(StepAction)
 
-# The range each step's number must lie in; adds take any whole number.
+# The range each step's number must lie in; adds reach at most a century either way.
 STEP_LIMITS: Mapping[str, tuple[int, int]] = {
+    "add_days": (-36_600, 36_600),
+    "add_weeks": (-5_200, 5_200),
+    "add_months": (-1_200, 1_200),
+    "add_years": (-100, 100),
     "set_month": (1, 12),
+    "end_of_month": (0, 0),
     "day_of_month": (1, 31),
     "next_day_of_month": (1, 31),
     "next_weekday": (0, 6),
@@ -63,6 +68,14 @@ class DueStep:
 
 
 DueRule = tuple[DueStep, ...]
+
+
+def step_problem(step: DueStep) -> str | None:
+    """What is wrong with ``step`` (a month 13, a weekday 7), or ``None``."""
+    low, high = STEP_LIMITS[step.action]
+    if low <= step.value <= high:
+        return None
+    return f"{step.action} takes {low} to {high}, not {step.value}"
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,211 @@
+"""Credit control as a service (SPEC R-5): gather the facts — the effective view for the
+entity, the receivables position, today's overdue days — and ask the rule in
+``domain/credit.py`` for the decision. Also sets and releases credit holds (R-5.3) and
+releases a blocked document once (R-5.7).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from attrs import evolve
+
+from customer_master.actor import Actor
+from customer_master.domain.access import may
+from customer_master.domain.audit import change_set
+from customer_master.domain.credit import (
+    CreditDecision,
+    CreditFacts,
+    CreditSettings,
+    Exposure,
+    credit_decision,
+)
+from customer_master.domain.customer import CreditHold, CreditRelease, Customer, EntityOverride
+from customer_master.domain.effective import effective_view
+from customer_master.domain.serialize import to_data
+from customer_master.errors import BusinessRuleViolation, FieldError, Forbidden, NotFound, ValidationFailed
+from customer_master.services.base import ServiceContext, Transaction
+
+
+class CreditService:
+    """Credit checks, credit holds and one-time releases."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._ctx = context
+
+    def check(
+        self,
+        actor: Actor,
+        customer_id: str,
+        *,
+        entity: str,
+        amount: Decimal,
+        currency: str | None = None,
+        document_type: str = "order",
+        document_ref: str | None = None,
+    ) -> CreditDecision:
+        """The credit decision for a document of ``amount`` for ``entity`` (R-5.1–R-5.7).
+
+        ``amount`` in ``currency`` (default: the customer's effective currency) is
+        converted through the exchange-rate port when the currencies differ, or refused
+        with ``BusinessRuleViolation("currency_not_convertible")``. A document released
+        earlier by ``document_ref`` passes once.
+        """
+        if isinstance(amount, float) or not isinstance(amount, Decimal):
+            raise ValidationFailed([FieldError("amount", "not_a_decimal", "must be a Decimal, not a float")])
+        with self._ctx.storage.unit_of_work() as uow:
+            config = uow.configuration.get(actor.tenant)
+            if not config.has_entity(entity):
+                raise NotFound("legal entity", entity)
+            customer = uow.customers.get(actor.tenant, customer_id)
+            if customer is None:
+                raise NotFound("customer", customer_id)
+            view = effective_view(customer, entity).customer
+            settings = config.settings
+            legal_entity = config.entity(entity)
+            home = view.currency or (legal_entity.currency if legal_entity else None) or currency
+            if home is None:
+                raise ValidationFailed(
+                    [FieldError("currency", "required", "the customer has no currency; give one")]
+                )
+            if document_type not in settings.credit_check_documents:
+                return _not_checked(view, home, settings.credit)
+            document = self._convert(amount, currency or home, home, settings.time_zone)
+            position = self._ctx.storage.receivables.position(actor.tenant, customer.id, entity, home)
+            count_orders = document_type != "invoice" or settings.count_open_orders_at_invoice
+            today = self._ctx.clock.today(settings.time_zone)
+            oldest = position.oldest_due_date
+            release = _release_for(customer, document_ref, entity)
+            facts = CreditFacts(
+                is_active=view.is_active,
+                is_enabled_for_entity=customer.is_enabled_for(entity),
+                on_credit_hold=view.credit_hold is not None,
+                limit=view.credit_limit,
+                currency=home,
+                exposure=Exposure(
+                    receivables=position.receivables,
+                    open_orders=position.open_orders if count_orders else Decimal(0),
+                    document=document,
+                ),
+                days_past_due=max(0, (today - oldest).days) if oldest else 0,
+                customer_group=view.customer_group,
+                released=release is not None,
+            )
+            decision = credit_decision(facts, settings.credit)
+        if release is not None:
+            self._use_release(actor, customer, release)
+        return decision
+
+    def set_hold(self, actor: Actor, customer_id: str, *, reason: str, entity: str | None = None) -> Customer:
+        """Put the customer (or its account with one entity) on credit hold (R-5.3)."""
+        if not reason.strip():
+            raise ValidationFailed([FieldError("reason", "blank", "a credit hold needs a reason")])
+        hold = CreditHold(reason=reason.strip(), by=actor.user, at=self._ctx.clock.now())
+        return self._change_hold(actor, customer_id, entity, hold)
+
+    def release_hold(self, actor: Actor, customer_id: str, *, entity: str | None = None) -> Customer:
+        """Lift the credit hold of the customer (or of one entity's override)."""
+        return self._change_hold(actor, customer_id, entity, None)
+
+    def release_document(
+        self, actor: Actor, customer_id: str, *, document_ref: str, reason: str, entity: str | None = None
+    ) -> Customer:
+        """Let one blocked document through on its next check (R-5.7); needs the
+        ``credit_override`` permission and a reason, and is audited."""
+        if not may(actor.roles, "credit_override"):
+            raise Forbidden("releasing a blocked document needs the credit_override permission")
+        errors = [FieldError(name, "blank", "is required") for name, value in
+                  (("document_ref", document_ref), ("reason", reason)) if not value.strip()]  # fmt: skip
+        if errors:
+            raise ValidationFailed(errors)
+        release = CreditRelease(document_ref=document_ref.strip(), reason=reason.strip(), by=actor.user,
+                                at=self._ctx.clock.now(), entity=entity)  # fmt: skip
+        with self._ctx.transaction(actor) as tx:
+            current = _found(tx, customer_id)
+            kept = tuple(r for r in current.credit_releases if r.document_ref != release.document_ref)
+            stored = tx.uow.customers.update(
+                evolve(current, credit_releases=(*kept, release)), expected_version=current.version
+            )
+            tx.audit(
+                "credit_release", [stored.id], {"credit_release": {"before": None, "after": to_data(release)}}
+            )
+        return stored
+
+    def _use_release(self, actor: Actor, customer: Customer, release: CreditRelease) -> None:
+        """A release lets its document through once: using it removes it (audited)."""
+        with self._ctx.transaction(actor) as tx:
+            remaining = tuple(r for r in customer.credit_releases if r != release)
+            tx.uow.customers.update(
+                evolve(customer, credit_releases=remaining), expected_version=customer.version
+            )
+            tx.audit(
+                "credit_release_used",
+                [customer.id],
+                {"credit_release": {"before": to_data(release), "after": None}},
+            )
+
+    def _change_hold(
+        self, actor: Actor, customer_id: str, entity: str | None, hold: CreditHold | None
+    ) -> Customer:
+        if not may(actor.roles, "credit.hold"):
+            raise Forbidden("changing a credit hold needs the credit.hold permission")
+        with self._ctx.transaction(actor) as tx:
+            current = _found(tx, customer_id)
+            if entity is None:
+                changed = evolve(current, credit_hold=hold)
+            else:
+                if not tx.uow.configuration.get(actor.tenant).has_entity(entity):
+                    raise NotFound("legal entity", entity)
+                changed = _with_entity_hold(current, entity, hold)
+            if changed == current:
+                return current
+            stored = tx.uow.customers.update(changed, expected_version=current.version)
+            delta = change_set(to_data(current), to_data(stored))
+            tx.audit("credit_hold" if hold else "credit_hold_release", [stored.id], delta)
+            tx.emit("credit_hold_changed", {"customer": stored, "entity": entity, "hold": hold},
+                    {"customer_id": stored.id, "entity": entity, "hold": to_data(hold) if hold else None})  # fmt: skip
+        return stored
+
+    def _convert(self, amount: Decimal, from_currency: str, to_currency: str, time_zone: str) -> Decimal:
+        if from_currency == to_currency:
+            return amount
+        rates = self._ctx.exchange_rates
+        rate = rates.rate(from_currency, to_currency, self._ctx.clock.today(time_zone)) if rates else None
+        if rate is None:
+            raise BusinessRuleViolation(
+                "currency_not_convertible",
+                f"no exchange rate from {from_currency} to {to_currency}; the document cannot be checked",
+            )
+        return amount * rate
+
+
+def _with_entity_hold(customer: Customer, entity: str, hold: CreditHold | None) -> Customer:
+    override = customer.override_for(entity) or EntityOverride(entity=entity)
+    others = tuple(o for o in customer.overrides if o.entity != entity)
+    return evolve(customer, overrides=(*others, evolve(override, credit_hold=hold)))
+
+
+def _release_for(customer: Customer, document_ref: str | None, entity: str) -> CreditRelease | None:
+    if document_ref is None:
+        return None
+    return next(
+        (
+            r
+            for r in customer.credit_releases
+            if r.document_ref == document_ref and r.entity in (None, entity)
+        ),
+        None,
+    )
+
+
+def _not_checked(view: Customer, currency: str, settings: CreditSettings) -> CreditDecision:
+    """Hosts may switch the check off for a document type (R-5.7): approved, unchecked."""
+    return CreditDecision(outcome="approved", reasons=(), limit=view.credit_limit, exposure=Exposure(),
+                          available=None, currency=currency, policy="off")  # fmt: skip
+
+
+def _found(tx: Transaction, customer_id: str) -> Customer:
+    customer = tx.uow.customers.get(tx.tenant, customer_id)
+    if customer is None:
+        raise NotFound("customer", customer_id)
+    return customer
