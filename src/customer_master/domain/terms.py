@@ -236,7 +236,7 @@ def schedule(
     places = _places(currency, digits)
     rounding = settings.rounding
     total = round_to_digits(abs(amount), places, rounding)
-    parts = _split(plan, total, places, settings) if plan.earlier else [total]
+    parts = _split(plan, total, places, settings)
     is_credit_note = amount < 0
     keep_zeros = settings.zero_installments == "keep"
     installments = []
@@ -252,7 +252,8 @@ def schedule(
 
 def due_date(terms: PaymentTerms | None, invoice_date: date) -> date:
     """When an invoice is due: its latest installment's date, or its own date when there
-    are no payment terms (R-6.4)."""
+    are no payment terms (R-6.4). A zero invoice under ``zero_installments=omit`` has the
+    single installment (invoice date, 0); take the date from its schedule instead."""
     if terms is None:
         return invoice_date
     return max(line.find_due(invoice_date) for line in _plan(terms).lines)
@@ -260,7 +261,8 @@ def due_date(terms: PaymentTerms | None, invoice_date: date) -> date:
 
 @frozen
 class _PlannedLine:
-    """A line made ready for scheduling: percent as a fraction, steps as date moves."""
+    """A line made ready for scheduling: a percent as a fraction (25% as 0.25), a fixed
+    amount as is, and the due rule as a function of the invoice date."""
 
     kind: PortionKind
     share: Decimal
@@ -306,7 +308,9 @@ def _places(currency: str | None, digits: int | None) -> int:
 
 
 def _split(plan: _Plan, total: Decimal, places: int, settings: ScheduleSettings) -> list[Decimal]:
-    """Each line's share of ``total`` (not negative); the last line takes what is left."""
+    """Each line's part of the unsigned ``total``: the last line takes what the others left,
+    which goes below zero only when ``overallocation`` is ``allow``. A zero total owes
+    nothing, so every part is zero and no line is refused."""
     if not total:
         return [total] * len(plan.lines)
     amounts: list[Decimal] = []

@@ -16,6 +16,10 @@ datetime.date(2024, 3, 1)
 datetime.date(2024, 2, 29)
 >>> due_on(date(2024, 1, 15), days_after_end_of_month(15))
 datetime.date(2024, 2, 15)
+>>> due_on(date(2019, 1, 31), next_day_of_month_after(15, after_days=31))
+datetime.date(2019, 3, 15)
+>>> relative_delta(months=2, day=15, days=30)
+(add_months(2), day_of_month(15), add_days(30))
 """
 
 from __future__ import annotations
@@ -131,6 +135,11 @@ def next_weekday(weekday: int) -> DueStep:
 # ---------------------------------------------------------------------------
 # The peers' term types (SPEC R-6.3)
 # ---------------------------------------------------------------------------
+
+
+def cod() -> DueRule:
+    """Cash on delivery: due on the invoice date itself."""
+    return ()
 
 
 def net_days(days: int) -> DueRule:
@@ -289,24 +298,16 @@ def due_on(invoice_date: date, rule: DueRule) -> date:
 DueFinder = Callable[[date], date]
 
 
+_DAYS_PER = {"add_days": timedelta(days=1), "add_weeks": timedelta(weeks=1)}
+
+
 def due_finder(rule: DueRule) -> DueFinder:
     """``due_on`` made ready for one rule, for scheduling many invoices under it."""
-    if all(step.action in ("add_days", "add_weeks") for step in rule):
+    if all(step.action in _DAYS_PER for step in rule):
         # Days and weeks add up, so a rule made only of them is one shift (Net 30).
         offset = sum((_DAYS_PER[step.action] * step.value for step in rule), timedelta())
         return lambda invoice_date: invoice_date + offset
-    moves = tuple((STEP_MOVES[step.action], step.value) for step in rule)
-
-    def find(invoice_date: date) -> date:
-        d = invoice_date
-        for move, value in moves:
-            d = move(d, value)
-        return d
-
-    return find
-
-
-_DAYS_PER = {"add_days": timedelta(days=1), "add_weeks": timedelta(weeks=1)}
+    return lambda invoice_date: due_on(invoice_date, rule)
 
 
 def step_to_dict(step: DueStep) -> dict[str, int | bool]:
@@ -318,9 +319,10 @@ def step_from_dict(data: object) -> DueStep:
     """Read a step from its neutral form; ``ValueError`` says what is wrong with it."""
     if not isinstance(data, Mapping) or len(data) != 1:
         raise ValueError('a step is an object with exactly one key, e.g. {"add_days": 30}')
-    ((action, value),) = data.items()
-    if action not in STEP_ACTIONS:
-        raise ValueError(f"unknown step {action!r}; expected one of {', '.join(STEP_ACTIONS)}")
+    ((name, value),) = data.items()
+    action = _ACTIONS.get(name) if isinstance(name, str) else None
+    if action is None:
+        raise ValueError(f"unknown step {name!r}; expected one of {', '.join(STEP_ACTIONS)}")
     if action == "end_of_month":
         if value is not True:
             raise ValueError("end_of_month takes the value true")
@@ -328,3 +330,6 @@ def step_from_dict(data: object) -> DueStep:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{action} takes a whole number, not {value!r}")
     return DueStep(action, value)
+
+
+_ACTIONS: Mapping[str, StepAction] = {action: action for action in STEP_ACTIONS}
