@@ -280,7 +280,14 @@ class MemoryUnitOfWork:
             self._state.lock.release()
 
     def commit(self) -> None:
-        for part in (self.customers, self.configuration, self.audit, self.outbox, self.codes, self.open_items):
+        for part in (
+            self.customers,
+            self.configuration,
+            self.audit,
+            self.outbox,
+            self.codes,
+            self.open_items,
+        ):
             part.publish()
         self._fresh()
 

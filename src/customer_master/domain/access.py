@@ -37,7 +37,7 @@ DEFAULT_ROLE_PERMISSIONS: Mapping[str, frozenset[str]] = {
             "view_sensitive",
             "audit.read",
         }
-    ),  # fmt: skip
+    ),
     "cfo": frozenset(
         {
             "customer.read",
@@ -47,7 +47,7 @@ DEFAULT_ROLE_PERMISSIONS: Mapping[str, frozenset[str]] = {
             "view_sensitive",
             "audit.read",
         }
-    ),  # fmt: skip
+    ),
     "viewer": frozenset({"customer.read"}),
     "auditor": frozenset({"customer.read", "audit.read", "view_sensitive"}),
 }

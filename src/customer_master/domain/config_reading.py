@@ -16,9 +16,9 @@ import attrs
 
 from customer_master.domain.config import (
     CUSTOM_FIELD_TYPES,
-    CustomFieldType,
     MERGE_POLICIES,
     CustomField,
+    CustomFieldType,
     LegalEntity,
     TenantSettings,
 )

@@ -206,7 +206,7 @@ class Reader:
 
 def to_decimal(value: object) -> Decimal | None:
     """A finite Decimal from a string, int or Decimal; ``None`` for anything else."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         return None
     if isinstance(value, Decimal):
         number = value

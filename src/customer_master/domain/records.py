@@ -258,8 +258,8 @@ def check_collections(customer: Customer) -> list[FieldError]:
     for (entity, purpose), count in defaults.items():
         if count > 1:
             where = f" for entity {entity}" if entity else ""
-            errors.append(FieldError("addresses", "second_default",
-                                     f"{count} addresses are the default {purpose} address{where}; at most one may be"))  # fmt: skip
+            message = f"{count} addresses are the default {purpose} address{where}; at most one may be"
+            errors.append(FieldError("addresses", "second_default", message))
     if sum(c.is_primary for c in customer.contacts) > 1:
         errors.append(FieldError("contacts", "second_primary", "at most one contact may be primary"))
     if sum(t.is_primary for t in customer.tax_ids) > 1:

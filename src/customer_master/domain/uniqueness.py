@@ -32,11 +32,11 @@ def uniqueness_errors(
         for index, tax_id in enumerate(customer.tax_ids):
             others = [c for c in tax_id_holders.get(tax_id.number, ()) if c.id != customer.id]
             if others:
-                errors.append(FieldError(f"tax_ids[{index}].number", "taken",
-                                         f"tax id {tax_id.number} already belongs to active customer {others[0].code}"))  # fmt: skip
+                message = f"tax id {tax_id.number} already belongs to active customer {others[0].code}"
+                errors.append(FieldError(f"tax_ids[{index}].number", "taken", message))
     for index, ref in enumerate(customer.external_refs):
         holder = ref_holders.get(ref)
         if holder is not None and holder.id != customer.id:
-            errors.append(FieldError(f"external_refs[{index}]", "taken",
-                                     f"{ref.system} reference {ref.ref} already belongs to customer {holder.code}"))  # fmt: skip
+            message = f"{ref.system} reference {ref.ref} already belongs to customer {holder.code}"
+            errors.append(FieldError(f"external_refs[{index}]", "taken", message))
     return errors

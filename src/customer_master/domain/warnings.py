@@ -38,17 +38,18 @@ def customer_warnings(
     ]
     for path, limit in limits:
         if limit is not None and limit > settings.large_credit_limit:
-            warnings.append(FieldWarning(path, "large_credit_limit",
-                                     f"credit limit {limit:,} is above {settings.large_credit_limit:,}; please double-check"))  # fmt: skip
+            message = f"credit limit {limit:,} is above {settings.large_credit_limit:,}; please double-check"
+            warnings.append(FieldWarning(path, "large_credit_limit", message))
     match = most_similar_name(customer.name, similar_candidates, settings.similar_name_threshold)
     if match is not None:
         code, name, score = match
-        warnings.append(FieldWarning("name", "similar_name",
-                                 f"'{customer.name}' is much like existing customer {code} '{name}' ({score:.0f}% alike)"))  # fmt: skip
+        message = f"'{customer.name}' is much like existing customer {code} '{name}' ({score:.0f}% alike)"
+        warnings.append(FieldWarning("name", "similar_name", message))
     for index, profile in enumerate(customer.tax_profiles):
         if profile.is_expired_on(today):
-            warnings.append(FieldWarning(f"tax_profiles[{index}].valid_to", "certificate_expired",
-                                     f"exemption certificate {profile.certificate_number or ''} expired on {profile.valid_to}".replace("  ", " ")))  # fmt: skip
+            certificate = f"exemption certificate {profile.certificate_number or ''}".rstrip()
+            message = f"{certificate} expired on {profile.valid_to}"
+            warnings.append(FieldWarning(f"tax_profiles[{index}].valid_to", "certificate_expired", message))
     return warnings
 
 

@@ -162,8 +162,8 @@ class CreditService:
             stored = tx.uow.customers.update(changed, expected_version=current.version)
             delta = change_set(to_data(current), to_data(stored))
             tx.audit("credit_hold" if hold else "credit_hold_release", [stored.id], delta)
-            tx.emit("credit_hold_changed", {"customer": stored, "entity": entity, "hold": hold},
-                    {"customer_id": stored.id, "entity": entity, "hold": to_data(hold) if hold else None})  # fmt: skip
+            payload = {"customer_id": stored.id, "entity": entity, "hold": to_data(hold) if hold else None}
+            tx.emit("credit_hold_changed", {"customer": stored, "entity": entity, "hold": hold}, payload)
         return stored
 
     def _convert(self, amount: Decimal, from_currency: str, to_currency: str, time_zone: str) -> Decimal:

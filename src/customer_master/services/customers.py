@@ -29,9 +29,9 @@ from customer_master.errors import (
     BusinessRuleViolation,
     Conflict,
     FieldError,
+    FieldWarning,
     NotFound,
     ValidationFailed,
-    FieldWarning,
 )
 from customer_master.ports import UnitOfWork
 from customer_master.services.base import Outcome, ServiceContext, Transaction
@@ -222,7 +222,8 @@ class CustomerService:
         current = _found(tx.uow.customers.get(tx.tenant, customer_id), customer_id)
         if version is not None and current.version != version:
             raise Conflict(
-                f"customer {current.code} is at version {current.version}, not {version}; reload and try again",
+                f"customer {current.code} is at version {current.version}, not {version}; "
+                "reload and try again",
                 current_version=current.version,
             )
         return current

@@ -87,8 +87,8 @@ class LifecycleService:
                 )
             tx.uow.customers.remove(actor.tenant, customer.id)
             tx.audit("hard_delete", [customer.id], change_set(to_data(customer), None))
-            tx.emit("customer_deleted", {"tenant": actor.tenant, "customer_id": customer.id, "code": customer.code},
-                    {"customer_id": customer.id, "code": customer.code})  # fmt: skip
+            payload = {"customer_id": customer.id, "code": customer.code}
+            tx.emit("customer_deleted", {"tenant": actor.tenant, **payload}, payload)
 
     def _history(self, actor: Actor, customer: Customer) -> HistoryAnswer | None:
         return self._ctx.hooks.transaction_history(actor.tenant, customer.id)
