@@ -17,6 +17,7 @@ from typing import Self
 
 from attrs import evolve
 
+from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.audit import AuditRecord
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
@@ -42,6 +43,7 @@ class _State:
         self.outbox: list[Event] = []
         self.relayed: set[str] = set()
         self.sequences: dict[tuple[str, str], int] = {}
+        self.api_keys: dict[str, ApiKey] = {}
 
 
 class MemoryCustomers:
@@ -229,6 +231,30 @@ class MemoryCodes:
         self._state.sequences.update(self.staged)
 
 
+class MemoryApiKeys:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.staged: dict[str, ApiKey] = {}
+
+    def add(self, key: ApiKey) -> None:
+        self.staged[key.id] = key
+
+    def get(self, key_id: str) -> ApiKey | None:
+        return self.staged.get(key_id) or self._state.api_keys.get(key_id)
+
+    def revoke(self, key_id: str) -> None:
+        key = self.get(key_id)
+        if key is not None:
+            self.staged[key_id] = evolve(key, revoked=True)
+
+    def for_tenant(self, tenant: str) -> Sequence[ApiKey]:
+        keys = {**self._state.api_keys, **self.staged}
+        return [k for k in keys.values() if k.tenant == tenant]
+
+    def publish(self) -> None:
+        self._state.api_keys.update(self.staged)
+
+
 class MemoryOpenItems:
     """Open-item moves staged in a unit of work, applied to the receivables on commit."""
 
@@ -262,6 +288,7 @@ class MemoryUnitOfWork:
         self.outbox = MemoryOutbox(self._state)
         self.codes = MemoryCodes(self._state)
         self.open_items = MemoryOpenItems(self._receivables)
+        self.api_keys = MemoryApiKeys(self._state)
 
     def __enter__(self) -> Self:
         self._state.lock.acquire()
@@ -287,6 +314,7 @@ class MemoryUnitOfWork:
             self.outbox,
             self.codes,
             self.open_items,
+            self.api_keys,
         ):
             part.publish()
         self._fresh()

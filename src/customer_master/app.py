@@ -16,6 +16,7 @@ from importlib.metadata import entry_points
 from customer_master.clock import SystemClock
 from customer_master.plugins import Hooks
 from customer_master.ports import Clock, ExchangeRates, Storage
+from customer_master.services.access import AccessService
 from customer_master.services.base import ServiceContext
 from customer_master.services.configuration import ConfigurationService
 from customer_master.services.credit import CreditService
@@ -68,6 +69,7 @@ class CustomerMaster:
         self.terms = TermsService(self.context)
         self.pricing = PricingService(self.context)
         self.lifecycle = LifecycleService(self.context)
+        self.access = AccessService(self.context)
 
     @classmethod
     def from_url(

@@ -16,6 +16,7 @@ from typing import Protocol, Self
 
 from attrs import frozen
 
+from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.audit import AuditRecord
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
@@ -126,6 +127,22 @@ class OpenItemsLedger(Protocol):
         applied with the unit of work's commit."""
 
 
+class ApiKeyRepository(Protocol):
+    """Stored API keys (digests only)."""
+
+    def add(self, key: ApiKey) -> None:
+        """Store a new key."""
+
+    def get(self, key_id: str) -> ApiKey | None:
+        """The key with this id, of any tenant (the caller checks the secret)."""
+
+    def revoke(self, key_id: str) -> None:
+        """Mark the key revoked; it no longer authenticates."""
+
+    def for_tenant(self, tenant: str) -> Sequence[ApiKey]:
+        """The tenant's keys."""
+
+
 class UnitOfWork(Protocol):
     """One atomic operation over storage. Leaving the ``with`` block without
     ``commit()`` (or with an exception) rolls everything back."""
@@ -136,6 +153,7 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     codes: CodeSequence
     open_items: OpenItemsLedger
+    api_keys: ApiKeyRepository
 
     def __enter__(self) -> Self: ...
 

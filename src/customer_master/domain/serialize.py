@@ -25,6 +25,8 @@ def _plain(_instance: object, _field: object, value: object) -> object:
         return value.isoformat()
     if isinstance(value, frozenset):
         return sorted(value)
+    if isinstance(value, tuple):  # attrs.asdict keeps tuples; JSON-ready data has lists
+        return list(value)
     return value
 
 

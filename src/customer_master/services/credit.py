@@ -92,7 +92,9 @@ class CreditService:
                 released=release is not None,
             )
             decision = credit_decision(facts, settings.credit)
-        if release is not None:
+        # A release is spent only by a check it lets through: one still blocked for a
+        # reason no release lifts (a credit hold) keeps it for when that reason is gone.
+        if release is not None and decision.outcome != "blocked":
             self._use_release(actor, customer, release)
         return decision
 
