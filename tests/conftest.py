@@ -10,6 +10,7 @@ import pytest
 
 from customer_master import Actor, CustomerMaster
 from customer_master.clock import FixedClock
+from customer_master.domain.approvals import OPERATIONS
 
 TENANT = "acme"
 OTHER_TENANT = "globex"
@@ -45,7 +46,23 @@ def outsider() -> Actor:
 
 @pytest.fixture
 def tenant(cm: CustomerMaster, admin: Actor) -> CustomerMaster:
-    """A tenant with three legal entities (Malaysia, Singapore, United States)."""
+    """A tenant with three legal entities (Malaysia, Singapore, United States) whose
+    changes apply at once (every approval lane green); the approval specs use
+    ``tenant_with_approvals`` instead."""
+    make_tenant(cm, admin)
+    for operation in OPERATIONS:
+        cm.configuration.set_approval_lane(admin, operation, "green")
+    return cm
+
+
+@pytest.fixture
+def tenant_with_approvals(cm: CustomerMaster, admin: Actor) -> CustomerMaster:
+    """The same tenant with the SPEC's default approval lanes (R-10.1)."""
+    make_tenant(cm, admin)
+    return cm
+
+
+def make_tenant(cm: CustomerMaster, admin: Actor) -> CustomerMaster:
     for code, name, currency in (
         ("MY01", "Acme Malaysia Sdn Bhd", "MYR"),
         ("SG01", "Acme Singapore Pte Ltd", "SGD"),

@@ -18,6 +18,7 @@ from typing import Self
 from attrs import evolve
 
 from customer_master.domain.apikeys import ApiKey
+from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import AuditRecord
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
@@ -25,6 +26,7 @@ from customer_master.domain.events import Event
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.receivables import OpenItem, OpenOrder
 from customer_master.domain.search import CustomerQuery, Page, matches, sort_key
+from customer_master.domain.timeline import Note
 from customer_master.errors import BusinessRuleViolation, Conflict
 from customer_master.ports import ExchangeRates, ReceivablesPosition
 
@@ -44,6 +46,8 @@ class _State:
         self.relayed: set[str] = set()
         self.sequences: dict[tuple[str, str], int] = {}
         self.api_keys: dict[str, ApiKey] = {}
+        self.requests: dict[str, ChangeRequest] = {}
+        self.notes: list[Note] = []
 
 
 class MemoryCustomers:
@@ -184,6 +188,10 @@ class MemoryAudit:
         self._state = state
         self.staged: list[AuditRecord] = []
 
+    def last(self, tenant: str) -> AuditRecord | None:
+        records = self.for_tenant(tenant)
+        return records[-1] if records else None
+
     def append(self, record: AuditRecord) -> None:
         self.staged.append(record)
 
@@ -194,8 +202,7 @@ class MemoryAudit:
         return [r for r in [*self._state.audit, *self.staged] if r.tenant == tenant]
 
     def publish(self) -> None:
-        start = len(self._state.audit)
-        self._state.audit.extend(evolve(r, sequence=start + i + 1) for i, r in enumerate(self.staged))
+        self._state.audit.extend(self.staged)
 
 
 class MemoryOutbox:
@@ -229,6 +236,60 @@ class MemoryCodes:
 
     def publish(self) -> None:
         self._state.sequences.update(self.staged)
+
+
+class MemoryChangeRequests:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.staged: dict[str, ChangeRequest] = {}
+
+    def add(self, request: ChangeRequest) -> None:
+        self.staged[request.id] = request
+
+    def get(self, tenant: str, request_id: str) -> ChangeRequest | None:
+        found = self.staged.get(request_id) or self._state.requests.get(request_id)
+        return found if found is not None and found.tenant == tenant else None
+
+    def save(self, request: ChangeRequest, *, expected_approvals: int) -> None:
+        current = self.get(request.tenant, request.id)
+        if current is None or len(current.approvals) != expected_approvals or not current.is_pending:
+            raise Conflict(f"change request {request.id} was decided meanwhile; reload it")
+        self.staged[request.id] = request
+
+    def list(
+        self, tenant: str, *, state: str | None = None, customer_id: str | None = None
+    ) -> Sequence[ChangeRequest]:
+        everything = {**self._state.requests, **self.staged}.values()
+        found = [
+            r
+            for r in everything
+            if r.tenant == tenant
+            and (state is None or r.state == state)
+            and (customer_id is None or customer_id in r.customer_ids)
+        ]
+        return sorted(found, key=lambda r: r.submitted_at, reverse=True)
+
+    def publish(self) -> None:
+        self._state.requests.update(self.staged)
+
+
+class MemoryNotes:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.staged: list[Note] = []
+
+    def add(self, note: Note) -> None:
+        self.staged.append(note)
+
+    def for_customer(self, tenant: str, customer_id: str) -> Sequence[Note]:
+        return [
+            n
+            for n in [*self._state.notes, *self.staged]
+            if n.tenant == tenant and n.customer_id == customer_id
+        ]
+
+    def publish(self) -> None:
+        self._state.notes.extend(self.staged)
 
 
 class MemoryApiKeys:
@@ -289,6 +350,8 @@ class MemoryUnitOfWork:
         self.codes = MemoryCodes(self._state)
         self.open_items = MemoryOpenItems(self._receivables)
         self.api_keys = MemoryApiKeys(self._state)
+        self.change_requests = MemoryChangeRequests(self._state)
+        self.notes = MemoryNotes(self._state)
 
     def __enter__(self) -> Self:
         self._state.lock.acquire()
@@ -315,6 +378,8 @@ class MemoryUnitOfWork:
             self.codes,
             self.open_items,
             self.api_keys,
+            self.change_requests,
+            self.notes,
         ):
             part.publish()
         self._fresh()

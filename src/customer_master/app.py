@@ -4,7 +4,11 @@
 >>> cm = CustomerMaster.from_url("memory://", load_entry_points=False)
 >>> admin = Actor("acme", "ana", {"admin"})
 >>> _ = cm.configuration.add_legal_entity(admin, {"code": "MY01", "name": "Acme Malaysia"})
->>> cm.customers.create(admin, {"name": "Kedai Ali", "kind": "individual", "legal_entity": "MY01"}).value.code
+>>> walk_in = {"name": "Kedai Ali", "kind": "individual", "legal_entity": "MY01"}
+>>> cm.customers.create(admin, walk_in).change_request.steps   # the SPEC's default lane: yellow
+('ar_manager', 'controller')
+>>> _ = cm.configuration.set_approval_lane(admin, "create", "green", kind="individual")
+>>> cm.customers.create(admin, walk_in).value.code
 'CUS-0001'
 """
 
@@ -17,6 +21,8 @@ from customer_master.clock import SystemClock
 from customer_master.plugins import Hooks
 from customer_master.ports import Clock, ExchangeRates, Storage
 from customer_master.services.access import AccessService
+from customer_master.services.approvals import ApprovalService
+from customer_master.services.audit import AuditService
 from customer_master.services.base import ServiceContext
 from customer_master.services.configuration import ConfigurationService
 from customer_master.services.credit import CreditService
@@ -42,9 +48,10 @@ def open_storage(url: str) -> Storage:
 
 
 class CustomerMaster:
-    """Everything a host needs: ``customers``, ``configuration``, and the rules —
-    ``credit`` (checks and holds), ``terms`` (schedules), ``pricing`` (price
-    resolution), ``lifecycle`` (merge, hard delete)."""
+    """Everything a host needs: ``customers``, ``configuration``, the rules — ``credit``
+    (checks and holds), ``terms`` (schedules), ``pricing`` (price resolution),
+    ``lifecycle`` (merge, hard delete) — and ``approvals`` (change requests), ``audit``
+    (trail, verify, notes, timeline) and ``access`` (API keys)."""
 
     def __init__(
         self,
@@ -70,6 +77,13 @@ class CustomerMaster:
         self.pricing = PricingService(self.context)
         self.lifecycle = LifecycleService(self.context)
         self.access = AccessService(self.context)
+        self.audit = AuditService(self.context)
+        self.approvals = ApprovalService(self.context)
+        self.approvals.register(
+            ("create", "update", "deactivate", "reactivate"), self.customers.apply_request
+        )
+        self.approvals.register(("merge", "hard_delete"), self.lifecycle.apply_request)
+        self.approvals.register(("credit_hold",), self.credit.apply_request)
 
     @classmethod
     def from_url(

@@ -17,12 +17,14 @@ from typing import Protocol, Self
 from attrs import frozen
 
 from customer_master.domain.apikeys import ApiKey
+from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import AuditRecord
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
 from customer_master.domain.events import Event
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.search import CustomerQuery, Page
+from customer_master.domain.timeline import Note
 
 # ---------------------------------------------------------------------------
 # Storage: repositories inside a unit of work
@@ -85,8 +87,12 @@ class ConfigurationRepository(Protocol):
 class AuditLog(Protocol):
     """The append-only audit trail (R-11). There is no update and no delete."""
 
+    def last(self, tenant: str) -> AuditRecord | None:
+        """The tenant's latest record, locked until the unit of work ends so that
+        concurrent writers cannot both chain onto it (no fork in the chain)."""
+
     def append(self, record: AuditRecord) -> None:
-        """Add a record at the end of its tenant's trail."""
+        """Add a sealed record at the end of its tenant's trail."""
 
     def for_customer(self, tenant: str, customer_id: str) -> Sequence[AuditRecord]:
         """Records naming this customer, oldest first."""
@@ -106,6 +112,35 @@ class Outbox(Protocol):
 
     def mark_relayed(self, event_ids: Iterable[str]) -> None:
         """Mark events as delivered to the broker."""
+
+
+class ChangeRequestRepository(Protocol):
+    """Change requests waiting for approval or decided (R-10.2)."""
+
+    def add(self, request: ChangeRequest) -> None:
+        """Store a new change request."""
+
+    def get(self, tenant: str, request_id: str) -> ChangeRequest | None:
+        """The request with this id in this tenant."""
+
+    def save(self, request: ChangeRequest, *, expected_approvals: int) -> None:
+        """Replace the stored request if it still has ``expected_approvals`` decisions;
+        raises ``Conflict`` otherwise (two approvers deciding the same step at once)."""
+
+    def list(
+        self, tenant: str, *, state: str | None = None, customer_id: str | None = None
+    ) -> Sequence[ChangeRequest]:
+        """The tenant's requests, newest first, filtered by state and customer."""
+
+
+class NoteRepository(Protocol):
+    """Internal notes, append-only (R-11.3)."""
+
+    def add(self, note: Note) -> None:
+        """Store a note."""
+
+    def for_customer(self, tenant: str, customer_id: str) -> Sequence[Note]:
+        """The customer's notes, oldest first."""
 
 
 class CodeSequence(Protocol):
@@ -154,6 +189,8 @@ class UnitOfWork(Protocol):
     codes: CodeSequence
     open_items: OpenItemsLedger
     api_keys: ApiKeyRepository
+    change_requests: ChangeRequestRepository
+    notes: NoteRepository
 
     def __enter__(self) -> Self: ...
 

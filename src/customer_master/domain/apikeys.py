@@ -58,8 +58,15 @@ def new_api_key(
     the caller (``secrets.token_urlsafe``); the secret is ``cm_<id>_<token>`` so the key
     can be found by id without storing the secret."""
     secret = token if token.startswith("cm_") else f"cm_{key_id}_{token}"
-    key = ApiKey(id=key_id, tenant=tenant, user=user, roles=roles, digest=digest_of(secret),
-                 label=label, created_at=created_at)  # fmt: skip
+    key = ApiKey(
+        id=key_id,
+        tenant=tenant,
+        user=user,
+        roles=roles,
+        digest=digest_of(secret),
+        label=label,
+        created_at=created_at,
+    )
     return secret, key
 
 

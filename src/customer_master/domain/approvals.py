@@ -34,8 +34,15 @@ Operation = Literal[
     "create", "update", "deactivate", "reactivate", "merge", "import", "hard_delete", "credit_hold"
 ]
 OPERATIONS: tuple[Operation, ...] = (
-    "create", "update", "deactivate", "reactivate", "merge", "import", "hard_delete", "credit_hold",
-)  # fmt: skip
+    "create",
+    "update",
+    "deactivate",
+    "reactivate",
+    "merge",
+    "import",
+    "hard_delete",
+    "credit_hold",
+)
 
 DEFAULT_LANES: Mapping[str, Lane] = {
     "create": "yellow",
@@ -176,8 +183,14 @@ def decide(
     leaves it pending-final (``is_fully_approved``) for the service to apply."""
     step = request.next_step
     assert step is not None, "decide() needs a pending request"
-    approval = Approval(step=step, role=request.steps[step], user=user,
-                        decision="approved" if approve else "rejected", at=at, comment=comment)  # fmt: skip
+    approval = Approval(
+        step=step,
+        role=request.steps[step],
+        user=user,
+        decision="approved" if approve else "rejected",
+        at=at,
+        comment=comment,
+    )
     decided = evolve(request, approvals=(*request.approvals, approval))
     if not approve:
         return evolve(decided, state="rejected", decided_at=at)

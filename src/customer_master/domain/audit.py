@@ -1,25 +1,66 @@
 """Audit records: one per applied operation, with before and after values of everything
-that changed (SPEC R-11.1). Records are appended, never changed.
+that changed, who submitted it and who approved each step (SPEC R-11.1). Records are
+appended, never changed (R-11.2).
+
+Each record is sealed with a SHA-256 hash over its canonical content and the hash of the
+previous record of the same tenant, so any later edit breaks the chain and ``verify_chain``
+finds the first broken record. Personal values (e-mails, phones, street lines, contact
+and bank details, notes, an individual's name) enter the content only as their own salted
+hash, so an erasure (R-4.4) can blank a value and its salt while every link still holds.
 
 >>> change_set({"name": "Old", "tags": []}, {"name": "New", "tags": []})
 {'name': {'before': 'Old', 'after': 'New'}}
+>>> from datetime import UTC, datetime
+>>> at = datetime(2026, 1, 1, tzinfo=UTC)
+>>> first = AuditRecord(id="a1", tenant="t", operation="create", customer_ids=("c1",), actor="ana",
+...     occurred_at=at, changes={"email": {"before": None, "after": "x@y.com"}})
+>>> r1 = seal(first, previous=None, salt=lambda: "s1")
+>>> r2 = seal(AuditRecord(id="a2", tenant="t", operation="update", customer_ids=("c1",), actor="ana",
+...     occurred_at=at), previous=r1, salt=lambda: "s2")
+>>> verify_chain([r1, r2]).is_intact
+True
+>>> import attrs
+>>> verify_chain([r1, attrs.evolve(r2, actor="mallory")]).first_broken
+2
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from customer_master.domain.serialize import changed_fields
+
+# Top-level fields (and related-record lists) whose values are personal data (R-4.4).
+PERSONAL_FIELDS = frozenset(
+    {
+        "email",
+        "billing_email",
+        "phone",
+        "notes",
+        "contacts",
+        "addresses",
+        "bank_accounts",
+        "alternate_name",
+        "legal_name",
+        "name",
+    }
+)
 
 
 @frozen(kw_only=True)
 class AuditRecord:
     """What was done, to which customers, by whom and when, with the change set
-    ``{field: {"before": …, "after": …}}`` (related records compare as whole lists)."""
+    ``{field: {"before": …, "after": …}}`` (related records compare as whole lists).
+
+    ``personal`` maps each personal value's path (``changes.email.after``) to its salt and
+    digest; ``sequence``, ``previous_hash`` and ``hash`` are set when the record is sealed.
+    """
 
     id: str
     tenant: str
@@ -31,6 +72,9 @@ class AuditRecord:
     approvals: tuple[Mapping[str, Any], ...] = ()
     correlation_id: str | None = None
     sequence: int = 0
+    personal: Mapping[str, Mapping[str, str]] = field(factory=dict)
+    previous_hash: str = ""
+    hash: str = ""
 
 
 # Fields that move on every change and say nothing about it.
@@ -42,3 +86,119 @@ def change_set(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
     old = {k: v for k, v in (before or {}).items() if k not in _BOOKKEEPING}
     new = {k: v for k, v in (after or {}).items() if k not in _BOOKKEEPING}
     return changed_fields(old, new)
+
+
+def value_digest(salt: str, value: object) -> str:
+    """The salted hash that stands for a personal value in the chain."""
+    return hashlib.sha256((salt + _canonical(value)).encode()).hexdigest()
+
+
+def personal_paths(changes: Mapping[str, Any]) -> list[str]:
+    """Paths of the personal values in a change set (also inside a merge's nested sets)."""
+    paths = []
+    for name, change in changes.items():
+        if not isinstance(change, Mapping):
+            continue
+        if name in PERSONAL_FIELDS and ("before" in change or "after" in change):
+            paths += [f"{name}.{side}" for side in ("before", "after") if change.get(side) is not None]
+        elif "before" not in change and "after" not in change:
+            paths += [f"{name}.{inner}" for inner in personal_paths(change)]
+    return paths
+
+
+def seal(record: AuditRecord, *, previous: AuditRecord | None, salt: Callable[[], str]) -> AuditRecord:
+    """``record`` as the next link after ``previous`` (``None`` for the tenant's first):
+    numbered, with a salted digest per personal value, chained and hashed."""
+    personal = {}
+    for path in personal_paths(record.changes):
+        grain = salt()
+        personal[path] = {"salt": grain, "digest": value_digest(grain, _at(record.changes, path))}
+    linked = evolve(
+        record,
+        sequence=(previous.sequence if previous else 0) + 1,
+        previous_hash=previous.hash if previous else "",
+        personal=personal,
+    )
+    return evolve(linked, hash=record_hash(linked))
+
+
+def record_hash(record: AuditRecord) -> str:
+    """SHA-256 over the canonical content, personal values replaced by their digests."""
+    changes = json.loads(_canonical(record.changes))
+    for path, proof in record.personal.items():
+        _put(changes, path, {"digest": proof["digest"]})
+    content = {
+        "id": record.id,
+        "tenant": record.tenant,
+        "operation": record.operation,
+        "customer_ids": list(record.customer_ids),
+        "actor": record.actor,
+        "occurred_at": record.occurred_at.isoformat(),
+        "changes": changes,
+        "approvals": [dict(a) for a in record.approvals],
+        "correlation_id": record.correlation_id,
+        "sequence": record.sequence,
+        "previous_hash": record.previous_hash,
+    }
+    return hashlib.sha256(_canonical(content).encode()).hexdigest()
+
+
+@frozen
+class ChainReport:
+    """The result of walking a tenant's chain: how many records were checked and the
+    sequence number of the first broken one (``None`` when intact), with why."""
+
+    checked: int
+    first_broken: int | None = None
+    reason: str | None = None
+
+    @property
+    def is_intact(self) -> bool:
+        return self.first_broken is None
+
+
+def verify_chain(records: Iterable[AuditRecord]) -> ChainReport:
+    """Walk records in sequence order and report the first that does not hold (R-11.2)."""
+    previous: AuditRecord | None = None
+    checked = 0
+    for record in records:
+        checked += 1
+        problem = _problem(record, previous)
+        if problem is not None:
+            return ChainReport(checked, record.sequence, problem)
+        previous = record
+    return ChainReport(checked)
+
+
+def _problem(record: AuditRecord, previous: AuditRecord | None) -> str | None:
+    expected_sequence = (previous.sequence if previous else 0) + 1
+    if record.sequence != expected_sequence:
+        return f"sequence {record.sequence} where {expected_sequence} was expected (a record is missing)"
+    if record.previous_hash != (previous.hash if previous else ""):
+        return "does not link to the record before it"
+    for path, proof in record.personal.items():
+        value = _at(record.changes, path)
+        if proof.get("salt") and value is not None and value_digest(proof["salt"], value) != proof["digest"]:
+            return f"personal value {path} was altered"
+    if record_hash(record) != record.hash:
+        return "its content does not match its hash"
+    return None
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _at(data: Mapping[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node
+
+
+def _put(data: dict[str, Any], path: str, value: object) -> None:
+    *parents, last = path.split(".")
+    node = data
+    for part in parents:
+        node = node[part]
+    node[last] = value

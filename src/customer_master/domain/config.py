@@ -17,6 +17,8 @@ from typing import Literal
 
 from attrs import evolve, field, frozen
 
+from customer_master.domain.access import DEFAULT_ROLE_PERMISSIONS, permissions_of
+from customer_master.domain.approvals import ApprovalPolicy
 from customer_master.domain.credit import CreditSettings
 from customer_master.domain.money import Rounding
 from customer_master.domain.pricing import PriceList
@@ -61,6 +63,7 @@ class TenantSettings:
     # when the check runs at invoice time (off: the order is becoming this invoice).
     credit_check_documents: frozenset[str] = frozenset({"order", "delivery", "invoice"})
     count_open_orders_at_invoice: bool = False
+    approvals: ApprovalPolicy = field(factory=ApprovalPolicy)
 
     def code_for(self, number: int) -> str:
         """The customer code for sequence ``number``: prefix + zero-padded number (R-1.1)."""
@@ -108,6 +111,8 @@ class TenantConfiguration:
     custom_fields: tuple[CustomField, ...] = ()
     payment_terms: Mapping[str, PaymentTerms] = field(factory=dict)
     price_lists: Mapping[str, PriceList] = field(factory=dict)
+    # The tenant's own role → permissions map (R-12.2); roles not in it keep the defaults.
+    role_permissions: Mapping[str, frozenset[str]] = field(factory=dict)
 
     def has_entity(self, code: str) -> bool:
         return any(e.code == code for e in self.entities)
@@ -122,6 +127,10 @@ class TenantConfiguration:
 
     def custom_field(self, name: str) -> CustomField | None:
         return next((f for f in self.custom_fields if f.name == name), None)
+
+    def permissions_of(self, roles: frozenset[str]) -> frozenset[str]:
+        """Every permission ``roles`` grant in this tenant."""
+        return permissions_of(roles, {**DEFAULT_ROLE_PERMISSIONS, **self.role_permissions})
 
     def changed(self, **changes: object) -> TenantConfiguration:
         """A copy with ``changes`` applied and the version moved on."""

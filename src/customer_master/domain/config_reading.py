@@ -63,15 +63,27 @@ def read_custom_field(data: Mapping[str, object]) -> CustomField:
 
 
 _SETTING_KINDS: dict[str, str] = {
-    "auto_generate_code": "bool", "code_prefix": "text", "code_width": "int",
-    "enforce_unique_tax_id": "bool", "company_requires_email": "bool",
-    "mandatory_fields": "set", "large_credit_limit": "decimal", "similar_name_threshold": "decimal",
-    "exemption_warning_days": "int", "time_zone": "text", "merge_policy": "merge_policy",
-    "use_last_price": "bool", "rounding": "rounding", "zero_installments": "zero",
-    "overallocation": "overallocation", "standard_price_list": "text",
-    "credit_policy": "policy", "overdue_block": "bool", "grace_days": "int",
+    "auto_generate_code": "bool",
+    "code_prefix": "text",
+    "code_width": "int",
+    "enforce_unique_tax_id": "bool",
+    "company_requires_email": "bool",
+    "mandatory_fields": "set",
+    "large_credit_limit": "decimal",
+    "similar_name_threshold": "decimal",
+    "exemption_warning_days": "int",
+    "time_zone": "text",
+    "merge_policy": "merge_policy",
+    "use_last_price": "bool",
+    "rounding": "rounding",
+    "zero_installments": "zero",
+    "overallocation": "overallocation",
+    "standard_price_list": "text",
+    "credit_policy": "policy",
+    "overdue_block": "bool",
+    "grace_days": "int",
     "credit_group_policies": "group_policies",
-}  # fmt: skip
+}
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "merge_policy": MERGE_POLICIES,
@@ -96,8 +108,12 @@ def read_settings_changes(current: TenantSettings, data: Mapping[str, object]) -
         r.error("code_width", "out_of_range", "must be between 1 and 12")
     if errors:
         raise ValidationFailed(errors)
-    credit_names = {"credit_policy": "policy", "overdue_block": "overdue_block", "grace_days": "grace_days",
-                    "credit_group_policies": "group_policies"}  # fmt: skip
+    credit_names = {
+        "credit_policy": "policy",
+        "overdue_block": "overdue_block",
+        "grace_days": "grace_days",
+        "credit_group_policies": "group_policies",
+    }
     credit = {credit_names[k]: values.pop(k) for k in list(values) if k in credit_names}
     if "similar_name_threshold" in values:
         values["similar_name_threshold"] = float(values["similar_name_threshold"])
@@ -143,9 +159,15 @@ def read_price_list(data: Mapping[str, object]) -> PriceList:
         min_quantity = line.decimal("min_quantity")
         valid_from, valid_to = line.date("valid_from"), line.date("valid_to")
         if item_code is not None and unit_price is not None:
-            lines.append(PriceListLine(item_code=item_code, unit_price=unit_price,
-                                       min_quantity=min_quantity or Decimal(0),
-                                       valid_from=valid_from, valid_to=valid_to))  # fmt: skip
+            lines.append(
+                PriceListLine(
+                    item_code=item_code,
+                    unit_price=unit_price,
+                    min_quantity=min_quantity or Decimal(0),
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                )
+            )
     if errors or code is None or currency is None:
         raise ValidationFailed(errors)
     price_list = PriceList(code=code, name=name, currency=currency, lines=tuple(lines))

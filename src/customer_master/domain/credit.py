@@ -170,6 +170,8 @@ class CreditDecision:
     currency: str
     policy: CreditPolicy
     released: bool = False
+    # True when the figures are withheld from a reader without view_sensitive.
+    masked: bool = False
 
     @property
     def reason_codes(self) -> tuple[CreditReasonCode, ...]:

@@ -231,6 +231,8 @@ class Customer:
     merged_into: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # Fields hidden from the reader who asked; never stored.
+    masked: frozenset[str] = frozenset()
 
     @property
     def is_active(self) -> bool:

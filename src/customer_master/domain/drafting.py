@@ -85,9 +85,16 @@ def draft_customer(
     if ctx.errors:
         return None
     customer = Customer(
-        id=id, tenant=tenant, code=code, **master, **related, overrides=tuple(overrides),
-        enabled_entities=enabled, created_at=now, updated_at=now,
-    )  # fmt: skip
+        id=id,
+        tenant=tenant,
+        code=code,
+        **master,
+        **related,
+        overrides=tuple(overrides),
+        enabled_entities=enabled,
+        created_at=now,
+        updated_at=now,
+    )
     return _checked(customer, ctx)
 
 
@@ -132,6 +139,8 @@ def apply_actions(
     records: dict[str, R] = {_id(rec): rec for rec in existing}
     for path, item in actions:
         action, body = _action(item, path, ctx)
+        if action is None:
+            continue
         if action == "add":
             if "id" in body:
                 ctx.errors.append(FieldError(join_path(path, "id"), "read_only", "leave out id when adding"))
@@ -157,11 +166,18 @@ def _override_actions(
     by_entity = {o.entity: o for o in existing}
     for path, item in actions:
         action, body = _action(item, path, ctx)
+        if action is None:
+            continue
         entity = body.get("entity")
         if action == "add":
             if isinstance(entity, str) and entity in by_entity:
-                ctx.errors.append(FieldError(join_path(path, "entity"), "duplicate",
-                                       f"entity {entity} already has an override; update it"))  # fmt: skip
+                ctx.errors.append(
+                    FieldError(
+                        join_path(path, "entity"),
+                        "duplicate",
+                        f"entity {entity} already has an override; update it",
+                    )
+                )
             elif (override := read_override(body, path, ctx)) is not None:
                 by_entity[override.entity] = override
             continue
@@ -180,7 +196,11 @@ def _override_actions(
 
 
 def _action(item: object, path: str, ctx: ReadContext) -> tuple[str | None, dict[str, object]]:
+    """The action and the record data of one item; no action when the item is unusable
+    (its problem is already reported)."""
     r = Reader(item, path, ctx.errors)
+    if not isinstance(item, Mapping):
+        return None, {}
     action = r.choice("action", ACTIONS, required=True)
     body = {k: v for k, v in r.data.items() if k != "action"}
     if action == "delete" and set(body) - {"id", "entity"}:

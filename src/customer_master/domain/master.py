@@ -42,10 +42,25 @@ TEXT_FIELDS = {
 
 # Every master field a payload may carry (related records are read elsewhere).
 MASTER_FIELDS = (
-    "name", "kind", "legal_entity", "email", "billing_email", "phone", "website",
-    "customer_type", *CLASSIFIED_FIELDS, "tags", "currency", "payment_terms", "credit_limit",
-    "price_list", "external_refs", "dimensions", "metadata", *TEXT_FIELDS,
-)  # fmt: skip
+    "name",
+    "kind",
+    "legal_entity",
+    "email",
+    "billing_email",
+    "phone",
+    "website",
+    "customer_type",
+    *CLASSIFIED_FIELDS,
+    "tags",
+    "currency",
+    "payment_terms",
+    "credit_limit",
+    "price_list",
+    "external_refs",
+    "dimensions",
+    "metadata",
+    *TEXT_FIELDS,
+)
 
 # Optional fields a tenant may make mandatory.
 OPTIONAL_FIELDS = tuple(f for f in MASTER_FIELDS if f not in ("name", "kind", "legal_entity"))

@@ -97,9 +97,13 @@ def merge_plan(
 ) -> MergePlan:
     """The merge of ``source`` into ``target`` (R-8.1), or its refusal."""
     refusal = merge_refusal(
-        source, target, policy=policy, source_has_history=source_has_history,
-        target_has_history=target_has_history, source_has_open_items=source_has_open_items,
-    )  # fmt: skip
+        source,
+        target,
+        policy=policy,
+        source_has_history=source_has_history,
+        target_has_history=target_has_history,
+        source_has_open_items=source_has_open_items,
+    )
     if refusal is not None:
         return MergePlan(source=source, target=target, folded={}, refusal=refusal)
     folded: dict[str, int] = {}

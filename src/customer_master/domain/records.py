@@ -61,7 +61,9 @@ class ReadContext:
 
 
 def read_tax_id(data: object, path: str, ctx: ReadContext) -> TaxId | None:
-    r = ctx.reader(data, path)
+    r = _record(data, path, ctx)
+    if r is None:
+        return None
     r.only(("id", "scheme", "number", "is_primary"))
     scheme = r.text("scheme", required=True, max_length=32)
     if scheme is not None and not TAX_SCHEME_PATTERN.match(scheme.lower()):
@@ -79,13 +81,25 @@ def read_tax_id(data: object, path: str, ctx: ReadContext) -> TaxId | None:
 
 
 ADDRESS_FIELDS = (
-    "id", "purposes", "default_for", "label", "line1", "line2", "line3",
-    "city", "state", "postal_code", "country", "entity",
-)  # fmt: skip
+    "id",
+    "purposes",
+    "default_for",
+    "label",
+    "line1",
+    "line2",
+    "line3",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "entity",
+)
 
 
 def read_address(data: object, path: str, ctx: ReadContext) -> Address | None:
-    r = ctx.reader(data, path)
+    r = _record(data, path, ctx)
+    if r is None:
+        return None
     r.only(ADDRESS_FIELDS)
     purposes = _purposes(r, "purposes", required=True)
     default_for = _purposes(r, "default_for")
@@ -115,7 +129,9 @@ def read_address(data: object, path: str, ctx: ReadContext) -> Address | None:
 
 
 def read_contact(data: object, path: str, ctx: ReadContext) -> Contact | None:
-    r = ctx.reader(data, path)
+    r = _record(data, path, ctx)
+    if r is None:
+        return None
     r.only(("id", "name", "roles", "email", "phone", "site_id", "is_primary"))
     name = r.text("name", required=True)
     roles = r.strings("roles")
@@ -126,13 +142,20 @@ def read_contact(data: object, path: str, ctx: ReadContext) -> Contact | None:
     if not _clean(r, path, ctx) or name is None:
         return None
     return Contact(
-        id=ctx.record_id(r), name=name, roles=roles, email=email, phone=phone,
-        site_id=site_id, is_primary=is_primary,
-    )  # fmt: skip
+        id=ctx.record_id(r),
+        name=name,
+        roles=roles,
+        email=email,
+        phone=phone,
+        site_id=site_id,
+        is_primary=is_primary,
+    )
 
 
 def read_bank_account(data: object, path: str, ctx: ReadContext) -> BankAccount | None:
-    r = ctx.reader(data, path)
+    r = _record(data, path, ctx)
+    if r is None:
+        return None
     r.only(("id", "bank_name", "account_number", "iban", "bic"))
     bank_name = r.text("bank_name", max_length=120)
     account_number = r.text("account_number", max_length=64)
@@ -143,15 +166,30 @@ def read_bank_account(data: object, path: str, ctx: ReadContext) -> BankAccount 
     if not _clean(r, path, ctx):
         return None
     return BankAccount(
-        id=ctx.record_id(r), bank_name=bank_name, account_number=account_number,
-        iban=iban, bic=bic,
-    )  # fmt: skip
+        id=ctx.record_id(r),
+        bank_name=bank_name,
+        account_number=account_number,
+        iban=iban,
+        bic=bic,
+    )
 
 
 def read_pricing_tier(data: object, path: str, ctx: ReadContext) -> PricingTier | None:
-    r = ctx.reader(data, path)
-    r.only(("id", "item_code", "min_quantity", "max_quantity", "unit_price", "currency",
-            "valid_from", "valid_to"))  # fmt: skip
+    r = _record(data, path, ctx)
+    if r is None:
+        return None
+    r.only(
+        (
+            "id",
+            "item_code",
+            "min_quantity",
+            "max_quantity",
+            "unit_price",
+            "currency",
+            "valid_from",
+            "valid_to",
+        )
+    )
     item_code = r.text("item_code", required=True, max_length=64)
     min_quantity = r.decimal("min_quantity", minimum=Decimal(0))
     max_quantity = r.decimal("max_quantity", minimum=Decimal(0))
@@ -165,15 +203,21 @@ def read_pricing_tier(data: object, path: str, ctx: ReadContext) -> PricingTier 
     if not _clean(r, path, ctx) or item_code is None or unit_price is None or currency is None:
         return None
     return PricingTier(
-        id=ctx.record_id(r), item_code=item_code,
+        id=ctx.record_id(r),
+        item_code=item_code,
         min_quantity=min_quantity if min_quantity is not None else Decimal(0),
-        max_quantity=max_quantity, unit_price=unit_price, currency=currency,
-        valid_from=valid_from, valid_to=valid_to,
-    )  # fmt: skip
+        max_quantity=max_quantity,
+        unit_price=unit_price,
+        currency=currency,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
 
 
 def read_tax_profile(data: object, path: str, ctx: ReadContext) -> TaxProfile | None:
-    r = ctx.reader(data, path)
+    r = _record(data, path, ctx)
+    if r is None:
+        return None
     r.only(("id", "exempt_tax_code", "certificate_number", "valid_from", "valid_to"))
     code = r.text("exempt_tax_code", required=True, max_length=32)
     certificate = r.text("certificate_number", max_length=64)
@@ -183,20 +227,30 @@ def read_tax_profile(data: object, path: str, ctx: ReadContext) -> TaxProfile | 
     if not _clean(r, path, ctx) or code is None:
         return None
     return TaxProfile(
-        id=ctx.record_id(r), exempt_tax_code=code, certificate_number=certificate,
-        valid_from=valid_from, valid_to=valid_to,
-    )  # fmt: skip
+        id=ctx.record_id(r),
+        exempt_tax_code=code,
+        certificate_number=certificate,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
 
 
 OVERRIDE_INPUT_FIELDS = (
-    "entity", "credit_limit", "payment_terms", "currency", "price_list",
-    "salesperson", "receivable_account",
-)  # fmt: skip
+    "entity",
+    "credit_limit",
+    "payment_terms",
+    "currency",
+    "price_list",
+    "salesperson",
+    "receivable_account",
+)
 
 
 def read_override(data: object, path: str, ctx: ReadContext) -> EntityOverride | None:
     """An entity override (R-2.1); its credit hold is set through the credit-hold service."""
-    r = ctx.reader(data, path)
+    r = _record(data, path, ctx)
+    if r is None:
+        return None
     r.only(OVERRIDE_INPUT_FIELDS)
     entity = _entity(r, "entity", ctx, required=True)
     values = {
@@ -213,7 +267,9 @@ def read_override(data: object, path: str, ctx: ReadContext) -> EntityOverride |
 
 
 def read_external_ref(data: object, path: str, ctx: ReadContext) -> ExternalRef | None:
-    r = ctx.reader(data, path)
+    r = _record(data, path, ctx)
+    if r is None:
+        return None
     r.only(("system", "ref"))
     system = r.text("system", required=True, max_length=32)
     ref = r.text("ref", required=True, max_length=128)
@@ -223,7 +279,9 @@ def read_external_ref(data: object, path: str, ctx: ReadContext) -> ExternalRef 
 
 
 def read_dimension(data: object, path: str, ctx: ReadContext) -> Dimension | None:
-    r = ctx.reader(data, path)
+    r = _record(data, path, ctx)
+    if r is None:
+        return None
     r.only(("type", "value"))
     kind = r.text("type", required=True, max_length=32)
     value = r.text("value", required=True, max_length=64)
@@ -238,6 +296,13 @@ def read_dimension(data: object, path: str, ctx: ReadContext) -> Dimension | Non
         r.error("value", "not_allowed", f"'{value}' is not a {kind} (allowed: {', '.join(allowed)})")
         return None
     return Dimension(kind, value)
+
+
+def _record(data: object, path: str, ctx: ReadContext) -> Reader | None:
+    """A reader for one record; ``None`` when the record is not an object, which is
+    reported once instead of as every one of its fields missing."""
+    r = ctx.reader(data, path)
+    return r if isinstance(data, Mapping) else None
 
 
 def reference(r: Reader, name: str, known: Mapping[str, object], what: str) -> str | None:
@@ -273,8 +338,13 @@ def check_collections(customer: Customer) -> list[FieldError]:
     site_ids = {a.id for a in customer.addresses}
     for index, contact in enumerate(customer.contacts):
         if contact.site_id is not None and contact.site_id not in site_ids:
-            errors.append(FieldError(f"contacts[{index}].site_id", "unknown_reference",
-                                     f"no address with id '{contact.site_id}'"))  # fmt: skip
+            errors.append(
+                FieldError(
+                    f"contacts[{index}].site_id",
+                    "unknown_reference",
+                    f"no address with id '{contact.site_id}'",
+                )
+            )
     return errors
 
 

@@ -1,8 +1,10 @@
 """What every service shares: storage, hooks, clock, ids, and the transaction that ties
-a change, its audit record and its events together (DESIGN.md, "The path of a change")."""
+a change, its approval lane, its audit record and its events together (DESIGN.md, "The
+path of a change")."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -11,9 +13,12 @@ from typing import Any, Generic, TypeVar
 from attrs import define, field, frozen
 
 from customer_master.actor import Actor
-from customer_master.domain.audit import AuditRecord
+from customer_master.domain.approvals import ChangeRequest
+from customer_master.domain.audit import AuditRecord, seal
+from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.events import Event, EventName
-from customer_master.errors import FieldWarning
+from customer_master.domain.serialize import to_data
+from customer_master.errors import FieldWarning, Forbidden
 from customer_master.plugins import Hooks
 from customer_master.ports import Clock, ExchangeRates, Storage, UnitOfWork
 
@@ -25,6 +30,10 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
 @define
 class ServiceContext:
     """The wiring a façade builds once and hands to every service."""
@@ -34,18 +43,39 @@ class ServiceContext:
     clock: Clock
     exchange_rates: ExchangeRates | None = None
     make_id: Callable[[], str] = new_id
+    make_salt: Callable[[], str] = new_salt
 
     @contextmanager
-    def transaction(self, actor: Actor, correlation_id: str | None = None) -> Iterator[Transaction]:
+    def transaction(
+        self,
+        actor: Actor,
+        correlation_id: str | None = None,
+        *,
+        approved: ChangeRequest | None = None,
+    ) -> Iterator[Transaction]:
         """A unit of work for ``actor``'s tenant. On a clean exit it commits, then hands
         the events to the hooks (after commit, in commit order); on an exception it rolls
-        back and no event is delivered (R-15.2)."""
+        back and no event is delivered (R-15.2). ``approved`` is the change request whose
+        final approval is being applied (its lane is then satisfied)."""
         with self.storage.unit_of_work() as uow:
-            tx = Transaction(uow=uow, actor=actor, context=self, correlation_id=correlation_id)
+            tx = Transaction(
+                uow=uow, actor=actor, context=self, correlation_id=correlation_id, approved=approved
+            )
             yield tx
             with self.hooks.delivery_lock:
                 uow.commit()
                 self.hooks.deliver(tx.events)
+
+    def require(self, actor: Actor, permission: str, config: TenantConfiguration | None = None) -> None:
+        """Refuse with ``Forbidden`` unless the actor's roles grant ``permission`` (R-12)."""
+        if config is None:
+            with self.storage.unit_of_work() as uow:
+                config = uow.configuration.get(actor.tenant)
+        if permission not in config.permissions_of(actor.roles):
+            raise Forbidden(f"{actor.user} may not do this: it needs the {permission} permission")
+
+    def can(self, actor: Actor, permission: str, config: TenantConfiguration) -> bool:
+        return permission in config.permissions_of(actor.roles)
 
 
 @define
@@ -57,6 +87,7 @@ class Transaction:
     actor: Actor
     context: ServiceContext
     correlation_id: str | None = None
+    approved: ChangeRequest | None = None
     events: list[tuple[Event, Mapping[str, Any]]] = field(factory=list)
 
     @property
@@ -80,24 +111,78 @@ class Transaction:
         return event
 
     def audit(self, operation: str, customer_ids: Sequence[str], changes: Mapping[str, Any]) -> AuditRecord:
-        """Append the operation's audit record (R-11.1)."""
+        """Append the operation's audit record (R-11.1), chained to the tenant's last one
+        (R-11.2). When a change request is being applied, the record names its submitter
+        and every approval."""
+        approved = self.approved
         record = AuditRecord(
             id=self.context.make_id(),
             tenant=self.tenant,
             operation=operation,
             customer_ids=tuple(customer_ids),
-            actor=self.actor.user,
+            actor=approved.submitter if approved else self.actor.user,
             occurred_at=self.context.clock.now(),
             changes=changes,
-            correlation_id=self.correlation_id,
+            approvals=tuple(to_data(a) for a in approved.approvals) if approved else (),
+            correlation_id=self.correlation_id or (approved.id if approved else None),
         )
-        self.uow.audit.append(record)
-        return record
+        sealed = seal(record, previous=self.uow.audit.last(self.tenant), salt=self.context.make_salt)
+        self.uow.audit.append(sealed)
+        return sealed
+
+    def route(
+        self,
+        config: TenantConfiguration,
+        operation: str,
+        *,
+        payload: Mapping[str, Any],
+        kind: str | None = None,
+        customer_versions: Mapping[str, int] | None = None,
+    ) -> ChangeRequest | None:
+        """Send the operation down its lane (R-10.1): ``None`` means apply now (green, or
+        the request being applied is approved); otherwise the stored change request."""
+        if self.approved is not None:
+            return None
+        policy = config.settings.approvals
+        lane = policy.lane_for(operation, kind=kind)
+        if lane == "green":
+            return None
+        versions = dict(customer_versions or {})
+        request = ChangeRequest(
+            id=self.context.make_id(),
+            tenant=self.tenant,
+            operation=operation,
+            payload=dict(payload),
+            customer_ids=tuple(versions),
+            customer_versions=versions,
+            submitter=self.actor.user,
+            submitted_at=self.context.clock.now(),
+            lane=lane,
+            steps=policy.steps_for(lane),
+        )
+        self.uow.change_requests.add(request)
+        data = to_data(request)
+        self.emit("change_request_submitted", {"request": data}, {"request": data})
+        return request
 
 
 @frozen
 class Outcome(Generic[T]):
-    """The result of a change: the stored value and any warnings (R-3.4)."""
+    """The result of a change: the stored value and any warnings (R-3.4); or, when the
+    operation waits for approval (R-10.2), ``value`` is ``None`` and ``change_request``
+    says where it stands."""
 
-    value: T
+    value: T | None
     warnings: tuple[FieldWarning, ...] = ()
+    change_request: ChangeRequest | None = None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.change_request is not None
+
+    @property
+    def applied(self) -> T:
+        """The stored value; raises if the operation is waiting for approval."""
+        if self.value is None:
+            raise ValueError("the operation is waiting for approval; see change_request")
+        return self.value

@@ -9,9 +9,13 @@ customer cannot be deleted.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
+
+import attrs
 
 from customer_master.actor import Actor
+from customer_master.domain.access import PERMISSIONS
+from customer_master.domain.approvals import LANES, OPERATIONS, Lane, LaneRule
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.config_reading import (
     read_custom_field,
@@ -19,7 +23,7 @@ from customer_master.domain.config_reading import (
     read_price_list,
     read_settings_changes,
 )
-from customer_master.domain.customer import CLASSIFIED_FIELDS
+from customer_master.domain.customer import CLASSIFIED_FIELDS, KINDS
 from customer_master.domain.pricing import PriceList
 from customer_master.domain.serialize import to_data
 from customer_master.domain.terms import (
@@ -61,8 +65,15 @@ class ConfigurationService:
             settings = read_settings_changes(config.settings, changes)
             standard = settings.standard_price_list
             if standard is not None and standard not in config.price_lists:
-                raise ValidationFailed([FieldError("standard_price_list", "unknown_reference",
-                                                   f"no price list with code '{standard}'")])  # fmt: skip
+                raise ValidationFailed(
+                    [
+                        FieldError(
+                            "standard_price_list",
+                            "unknown_reference",
+                            f"no price list with code '{standard}'",
+                        )
+                    ]
+                )
             return config.changed(settings=settings)
 
         return self._change(actor, "configure_settings", change, {"settings": dict(changes)})
@@ -150,6 +161,67 @@ class ConfigurationService:
 
         self._change(actor, "delete_price_list", change, {"price_list": code}, list_in_use=code)
 
+    def set_approval_lane(
+        self, actor: Actor, operation: str, lane: str, *, kind: str | None = None
+    ) -> TenantConfiguration:
+        """Route ``operation`` (optionally only for customers of ``kind``) to ``lane`` (R-10.1)."""
+        errors = []
+        if operation not in OPERATIONS:
+            errors.append(FieldError("operation", "not_allowed", f"must be one of: {', '.join(OPERATIONS)}"))
+        if lane not in LANES:
+            errors.append(FieldError("lane", "not_allowed", f"must be one of: {', '.join(LANES)}"))
+        if kind is not None and kind not in KINDS:
+            errors.append(FieldError("kind", "not_allowed", f"must be one of: {', '.join(KINDS)}"))
+        if errors:
+            raise ValidationFailed(errors)
+        rule = LaneRule(operation=operation, lane=cast(Lane, lane), kind=kind)
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            policy = config.settings.approvals
+            rules = (*(r for r in policy.rules if (r.operation, r.kind) != (operation, kind)), rule)
+            settings = attrs.evolve(config.settings, approvals=attrs.evolve(policy, rules=rules))
+            return config.changed(settings=settings)
+
+        return self._change(actor, "configure_approvals", change, {"lane": to_data(rule)})
+
+    def set_approval_steps(self, actor: Actor, lane: str, roles: Iterable[str]) -> TenantConfiguration:
+        """Set the roles that approve the steps of a yellow or red lane, in order."""
+        steps = tuple(r.strip() for r in roles if r.strip())
+        if lane not in ("yellow", "red") or not steps:
+            raise ValidationFailed(
+                [FieldError("lane", "not_allowed", "give yellow or red and at least one role")]
+            )
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            policy = config.settings.approvals
+            new_steps = {**dict(policy.steps), lane: steps}
+            settings = attrs.evolve(config.settings, approvals=attrs.evolve(policy, steps=new_steps))
+            return config.changed(settings=settings)
+
+        return self._change(actor, "configure_approvals", change, {"steps": {lane: list(steps)}})
+
+    def set_role_permissions(
+        self, actor: Actor, role: str, permissions: Iterable[str]
+    ) -> TenantConfiguration:
+        """Give a role of this tenant exactly these permissions (R-12.2)."""
+        granted = frozenset(p.strip() for p in permissions)
+        unknown = sorted(granted - set(PERMISSIONS))
+        if not role.strip() or unknown:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "permissions",
+                        "unknown_permission",
+                        f"unknown: {', '.join(unknown)}; known: {', '.join(PERMISSIONS)}",
+                    )
+                ]
+            )
+
+        def change(config: TenantConfiguration) -> TenantConfiguration:
+            return config.changed(role_permissions={**config.role_permissions, role.strip(): granted})
+
+        return self._change(actor, "configure_roles", change, {"role": role, "permissions": sorted(granted)})
+
     def _change(
         self,
         actor: Actor,
@@ -162,6 +234,7 @@ class ConfigurationService:
     ) -> TenantConfiguration:
         with self._ctx.transaction(actor) as tx:
             current = tx.uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "configuration.write", current)
             if terms_in_use or list_in_use:
                 users = tx.uow.customers.count_using(
                     actor.tenant, payment_terms=terms_in_use, price_list=list_in_use

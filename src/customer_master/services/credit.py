@@ -6,24 +6,25 @@ releases a blocked document once (R-5.7).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 
 from attrs import evolve
 
 from customer_master.actor import Actor
-from customer_master.domain.access import may
+from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import change_set
 from customer_master.domain.credit import (
     CreditDecision,
     CreditFacts,
-    CreditSettings,
     Exposure,
     credit_decision,
 )
 from customer_master.domain.customer import CreditHold, CreditRelease, Customer, EntityOverride
 from customer_master.domain.effective import effective_view
 from customer_master.domain.serialize import to_data
-from customer_master.errors import BusinessRuleViolation, FieldError, Forbidden, NotFound, ValidationFailed
+from customer_master.errors import BusinessRuleViolation, FieldError, NotFound, ValidationFailed
 from customer_master.services.base import ServiceContext, Transaction
 
 
@@ -55,6 +56,7 @@ class CreditService:
             raise ValidationFailed([FieldError("amount", "not_a_decimal", "must be a Decimal, not a float")])
         with self._ctx.storage.unit_of_work() as uow:
             config = uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "customer.read", config)
             if not config.has_entity(entity):
                 raise NotFound("legal entity", entity)
             customer = uow.customers.get(actor.tenant, customer_id)
@@ -69,7 +71,7 @@ class CreditService:
                     [FieldError("currency", "required", "the customer has no currency; give one")]
                 )
             if document_type not in settings.credit_check_documents:
-                return _not_checked(view, home, settings.credit)
+                return _not_checked(home)
             document = self._convert(amount, currency or home, home, settings.time_zone)
             position = self._ctx.storage.receivables.position(actor.tenant, customer.id, entity, home)
             count_orders = document_type != "invoice" or settings.count_open_orders_at_invoice
@@ -114,14 +116,21 @@ class CreditService:
     ) -> Customer:
         """Let one blocked document through on its next check (R-5.7); needs the
         ``credit_override`` permission and a reason, and is audited."""
-        if not may(actor.roles, "credit_override"):
-            raise Forbidden("releasing a blocked document needs the credit_override permission")
-        errors = [FieldError(name, "blank", "is required") for name, value in
-                  (("document_ref", document_ref), ("reason", reason)) if not value.strip()]  # fmt: skip
+        self._ctx.require(actor, "credit_override")
+        errors = [
+            FieldError(name, "blank", "is required")
+            for name, value in (("document_ref", document_ref), ("reason", reason))
+            if not value.strip()
+        ]
         if errors:
             raise ValidationFailed(errors)
-        release = CreditRelease(document_ref=document_ref.strip(), reason=reason.strip(), by=actor.user,
-                                at=self._ctx.clock.now(), entity=entity)  # fmt: skip
+        release = CreditRelease(
+            document_ref=document_ref.strip(),
+            reason=reason.strip(),
+            by=actor.user,
+            at=self._ctx.clock.now(),
+            entity=entity,
+        )
         with self._ctx.transaction(actor) as tx:
             current = _found(tx, customer_id)
             kept = tuple(r for r in current.credit_releases if r.document_ref != release.document_ref)
@@ -149,23 +158,51 @@ class CreditService:
     def _change_hold(
         self, actor: Actor, customer_id: str, entity: str | None, hold: CreditHold | None
     ) -> Customer:
-        if not may(actor.roles, "credit.hold"):
-            raise Forbidden("changing a credit hold needs the credit.hold permission")
         with self._ctx.transaction(actor) as tx:
+            config = tx.uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "credit.hold", config)
+            if entity is not None and not config.has_entity(entity):
+                raise NotFound("legal entity", entity)
             current = _found(tx, customer_id)
-            if entity is None:
-                changed = evolve(current, credit_hold=hold)
-            else:
-                if not tx.uow.configuration.get(actor.tenant).has_entity(entity):
-                    raise NotFound("legal entity", entity)
-                changed = _with_entity_hold(current, entity, hold)
-            if changed == current:
+            payload = {"customer_id": customer_id, "entity": entity, "hold": to_data(hold) if hold else None}
+            request = tx.route(
+                config,
+                "credit_hold",
+                payload=payload,
+                kind=current.kind,
+                customer_versions={current.id: current.version},
+            )
+            if request is not None:
                 return current
-            stored = tx.uow.customers.update(changed, expected_version=current.version)
-            delta = change_set(to_data(current), to_data(stored))
-            tx.audit("credit_hold" if hold else "credit_hold_release", [stored.id], delta)
-            payload = {"customer_id": stored.id, "entity": entity, "hold": to_data(hold) if hold else None}
-            tx.emit("credit_hold_changed", {"customer": stored, "entity": entity, "hold": hold}, payload)
+            return self._apply_hold(tx, current, entity, hold)
+
+    def apply_request(self, tx: Transaction, request: ChangeRequest) -> Customer:
+        """Apply an approved credit-hold change (for tenants that put holds in a lane)."""
+        payload = request.payload
+        data = payload.get("hold")
+        hold = None
+        if isinstance(data, Mapping):
+            hold = CreditHold(
+                reason=str(data["reason"]), by=str(data["by"]), at=datetime.fromisoformat(str(data["at"]))
+            )
+        entity = payload.get("entity")
+        return self._apply_hold(
+            tx, _found(tx, str(payload["customer_id"])), str(entity) if entity else None, hold
+        )
+
+    def _apply_hold(
+        self, tx: Transaction, current: Customer, entity: str | None, hold: CreditHold | None
+    ) -> Customer:
+        changed = (
+            evolve(current, credit_hold=hold) if entity is None else _with_entity_hold(current, entity, hold)
+        )
+        if changed == current:
+            return current
+        stored = tx.uow.customers.update(changed, expected_version=current.version)
+        delta = change_set(to_data(current), to_data(stored))
+        tx.audit("credit_hold" if hold else "credit_hold_release", [stored.id], delta)
+        payload = {"customer_id": stored.id, "entity": entity, "hold": to_data(hold) if hold else None}
+        tx.emit("credit_hold_changed", {"customer": stored, "entity": entity, "hold": hold}, payload)
         return stored
 
     def _convert(self, amount: Decimal, from_currency: str, to_currency: str, time_zone: str) -> Decimal:
@@ -200,10 +237,17 @@ def _release_for(customer: Customer, document_ref: str | None, entity: str) -> C
     )
 
 
-def _not_checked(view: Customer, currency: str, settings: CreditSettings) -> CreditDecision:
+def _not_checked(currency: str) -> CreditDecision:
     """Hosts may switch the check off for a document type (R-5.7): approved, unchecked."""
-    return CreditDecision(outcome="approved", reasons=(), limit=view.credit_limit, exposure=Exposure(),
-                          available=None, currency=currency, policy="off")  # fmt: skip
+    return CreditDecision(
+        outcome="approved",
+        reasons=(),
+        limit=None,
+        exposure=Exposure(),
+        available=None,
+        currency=currency,
+        policy="off",
+    )
 
 
 def _found(tx: Transaction, customer_id: str) -> Customer:

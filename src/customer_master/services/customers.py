@@ -1,9 +1,12 @@
 """Customers: create, partial update, deactivate and reactivate, enable for an entity,
-read, effective view and list (SPEC R-1 to R-4.1, R-14).
+read, effective view and search (SPEC R-1 to R-4.1, R-10, R-12, R-14).
 
-Each change reads like the story in the SPEC: read the input with every error at once →
-check uniqueness and host validation → store with the version check → write the audit
-record and the event in the same unit of work → commit → hooks hear of it.
+Each change reads like the story in the SPEC: check the actor's permission → read the
+input with every error at once → check uniqueness and host validation → route through
+the approval lane (a non-green lane stores a change request and stops there) → store
+with the version check, write the audit record and the event in the same unit of work →
+commit → hooks hear of it. The ``_apply_*`` methods are also what a change request runs
+on its final approval, re-validating against the state of that moment (R-10.3).
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from typing import Any
 from attrs import evolve, frozen
 
 from customer_master.actor import Actor
+from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import change_set
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer, Status
 from customer_master.domain.drafting import apply_changes, draft_customer
 from customer_master.domain.effective import EffectiveView, effective_view
 from customer_master.domain.identifiers import InvalidValue, normalise_code
+from customer_master.domain.masking import masked_customer
 from customer_master.domain.records import ReadContext
 from customer_master.domain.search import CustomerQuery, Page
 from customer_master.domain.serialize import to_data
@@ -35,6 +40,9 @@ from customer_master.errors import (
 )
 from customer_master.ports import UnitOfWork
 from customer_master.services.base import Outcome, ServiceContext, Transaction
+
+# A code that stands in for the generated one while a create waits for approval.
+_PENDING_CODE = "PENDING"
 
 
 @frozen
@@ -57,23 +65,13 @@ class CustomerService:
     def create(self, actor: Actor, payload: Mapping[str, Any]) -> Outcome[Customer]:
         """Create a customer with all its related records in one atomic step (R-3.1)."""
         with self._ctx.transaction(actor) as tx:
-            config = tx.uow.configuration.get(actor.tenant)
+            config = self._config(tx, "customer.write")
             payload = {**self._ctx.hooks.defaults(actor.tenant, payload), **payload}
-            errors: list[FieldError] = []
-            code = self._code_for_new(tx, config, payload, errors)
-            read = ReadContext(config=config, errors=errors, new_id=self._ctx.make_id)
-            now = self._ctx.clock.now()
-            customer = draft_customer(payload, read, id=self._ctx.make_id(), tenant=actor.tenant,
-                                      code=code or "", now=now)  # fmt: skip
-            if customer is None or errors:
-                raise ValidationFailed(errors)
-            self._check_keys(tx.uow, config, customer, "create")
-            warnings = self._warnings(tx.uow, config, customer)
-            tx.uow.customers.add(customer)
-            data = to_data(customer)
-            tx.audit("create", [customer.id], change_set(None, data))
-            tx.emit("customer_created", {"customer": customer}, {"customer": data})
-        return Outcome(customer, warnings)
+            draft, warnings = self._validated_new(tx, config, payload, generate_code=False)
+            request = tx.route(config, "create", payload=payload, kind=draft.kind)
+            if request is not None:
+                return Outcome(None, warnings, request)
+            return self._apply_create(tx, payload)
 
     def update(
         self, actor: Actor, customer_id: str, changes: Mapping[str, Any], *, version: int
@@ -82,36 +80,30 @@ class CustomerService:
         ``delete`` actions, all or nothing (R-3.2). ``version`` is the version the caller
         read; if the customer changed since, ``Conflict`` is raised (R-1.9)."""
         with self._ctx.transaction(actor) as tx:
+            config = self._config(tx, "customer.write")
             current = self._current(tx, customer_id, version)
-            if current.is_merged:
-                raise BusinessRuleViolation(
-                    "merged", f"customer {current.code} was merged away and cannot change"
-                )
-            config = tx.uow.configuration.get(actor.tenant)
-            errors: list[FieldError] = []
-            read = ReadContext(config=config, errors=errors, new_id=self._ctx.make_id)
-            changed = apply_changes(current, changes, read, now=self._ctx.clock.now())
-            if changed is None or errors:
-                raise ValidationFailed(errors)
-            delta = change_set(to_data(current), to_data(changed))
-            if not delta:
+            changed, warnings = self._validated_change(tx, config, current, changes)
+            if changed is None:
                 return Outcome(current)
-            self._check_keys(tx.uow, config, changed, "update")
-            warnings = self._warnings(tx.uow, config, changed)
-            stored = tx.uow.customers.update(changed, expected_version=version)
-            tx.audit("update", [stored.id], delta)
-            tx.emit("customer_updated", {"customer": stored, "changes": delta},
-                    {"customer": to_data(stored), "changes": delta})  # fmt: skip
-        return Outcome(stored, warnings)
+            request = tx.route(
+                config,
+                "update",
+                payload={"customer_id": customer_id, "changes": dict(changes)},
+                kind=current.kind,
+                customer_versions={current.id: version},
+            )
+            if request is not None:
+                return Outcome(None, warnings, request)
+            return self._apply_update(tx, customer_id, changes, version)
 
-    def deactivate(self, actor: Actor, customer_id: str, *, version: int | None = None) -> Customer:
+    def deactivate(self, actor: Actor, customer_id: str, *, version: int | None = None) -> Outcome[Customer]:
         """Soft delete: the customer becomes inactive, its history stays (R-4.1)."""
-        return self._set_status(actor, customer_id, "inactive", version)
+        return self._route_status(actor, customer_id, "inactive", version)
 
-    def reactivate(self, actor: Actor, customer_id: str, *, version: int | None = None) -> Customer:
+    def reactivate(self, actor: Actor, customer_id: str, *, version: int | None = None) -> Outcome[Customer]:
         """Make a deactivated customer active again (R-4.1). A merged-away customer cannot
         come back; its unique tax ids must still be free."""
-        return self._set_status(actor, customer_id, "active", version)
+        return self._route_status(actor, customer_id, "active", version)
 
     def enable_for_entity(
         self, actor: Actor, customer_id: str, entity: str, *, version: int | None = None
@@ -125,37 +117,156 @@ class CustomerService:
         """Stop documents of ``entity`` from using the customer (the owning entity stays)."""
         return self._set_entity(actor, customer_id, entity, False, version)
 
+    # -- what a change request runs on its final approval ----------------------------
+
+    def apply_request(self, tx: Transaction, request: ChangeRequest) -> Outcome[Customer]:
+        """Re-validate and apply an approved create, update, deactivate or reactivate."""
+        payload = request.payload
+        if request.operation == "create":
+            return self._apply_create(tx, payload)
+        customer_id = str(payload["customer_id"])
+        version = request.customer_versions[customer_id]
+        if request.operation == "update":
+            return self._apply_update(tx, customer_id, payload["changes"], version)
+        status: Status = "inactive" if request.operation == "deactivate" else "active"
+        return Outcome(self._apply_status(tx, customer_id, status, version))
+
+    def _apply_create(self, tx: Transaction, payload: Mapping[str, Any]) -> Outcome[Customer]:
+        config = tx.uow.configuration.get(tx.tenant)
+        customer, warnings = self._validated_new(tx, config, payload, generate_code=True)
+        tx.uow.customers.add(customer)
+        data = to_data(customer)
+        tx.audit("create", [customer.id], change_set(None, data))
+        tx.emit("customer_created", {"customer": customer}, {"customer": data})
+        return Outcome(customer, warnings)
+
+    def _apply_update(
+        self, tx: Transaction, customer_id: str, changes: Mapping[str, Any], version: int
+    ) -> Outcome[Customer]:
+        config = tx.uow.configuration.get(tx.tenant)
+        current = self._current(tx, customer_id, version)
+        changed, warnings = self._validated_change(tx, config, current, changes)
+        if changed is None:
+            return Outcome(current)
+        stored = tx.uow.customers.update(changed, expected_version=version)
+        delta = change_set(to_data(current), to_data(stored))
+        tx.audit("update", [stored.id], delta)
+        tx.emit(
+            "customer_updated",
+            {"customer": stored, "changes": delta},
+            {"customer": to_data(stored), "changes": delta},
+        )
+        return Outcome(stored, warnings)
+
+    def _apply_status(
+        self, tx: Transaction, customer_id: str, status: Status, version: int | None
+    ) -> Customer:
+        current = self._current(tx, customer_id, version)
+        if current.status == status:
+            return current
+        if current.is_merged:
+            raise BusinessRuleViolation(
+                "merged", f"customer {current.code} was merged away; it stays inactive"
+            )
+        changed = evolve(current, status=status, updated_at=self._ctx.clock.now())
+        if status == "active":
+            self._check_keys(tx.uow, tx.uow.configuration.get(tx.tenant), changed, "reactivate")
+        stored = tx.uow.customers.update(changed, expected_version=current.version)
+        if status == "inactive":
+            tx.audit("deactivate", [stored.id], change_set(to_data(current), to_data(stored)))
+            tx.emit("customer_deactivated", {"customer": stored}, {"customer": to_data(stored)})
+        else:
+            tx.audit("reactivate", [stored.id], change_set(to_data(current), to_data(stored)))
+            tx.emit("customer_reactivated", {"customer": stored}, {"customer": to_data(stored)})
+        return stored
+
     # -- reads ----------------------------------------------------------------------
 
     def get(self, actor: Actor, customer_id: str) -> Customer:
         """The customer with this id in the actor's tenant, active or not (R-1.8)."""
         with self._ctx.storage.unit_of_work() as uow:
-            return _found(uow.customers.get(actor.tenant, customer_id), customer_id)
+            config = uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "customer.read", config)
+            return self._shown(
+                actor, config, _found(uow.customers.get(actor.tenant, customer_id), customer_id)
+            )
 
     def lookup(self, actor: Actor, id_or_code: str) -> Lookup:
         """Find a customer by id or code; a merged-away customer leads to its target."""
         with self._ctx.storage.unit_of_work() as uow:
+            config = uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "customer.read", config)
             repo = uow.customers
             found = repo.get(actor.tenant, id_or_code) or repo.get_by_code(actor.tenant, id_or_code.upper())
-            customer = _found(found, id_or_code)
+            customer = self._shown(actor, config, _found(found, id_or_code))
             if customer.merged_into is None:
                 return Lookup(customer)
             target = _found(repo.get(actor.tenant, customer.merged_into), customer.merged_into)
-            return Lookup(target, redirected_from=customer)
+            return Lookup(self._shown(actor, config, target), redirected_from=customer)
 
     def effective_view(self, actor: Actor, customer_id: str, entity: str) -> EffectiveView:
         """The customer as legal entity ``entity`` sees it (R-2.2)."""
         with self._ctx.storage.unit_of_work() as uow:
-            if not uow.configuration.get(actor.tenant).has_entity(entity):
+            config = uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "customer.read", config)
+            if not config.has_entity(entity):
                 raise NotFound("legal entity", entity)
-            return effective_view(_found(uow.customers.get(actor.tenant, customer_id), customer_id), entity)
+            view = effective_view(_found(uow.customers.get(actor.tenant, customer_id), customer_id), entity)
+            return evolve(view, customer=self._shown(actor, config, view.customer))
 
     def search(self, actor: Actor, query: CustomerQuery | None = None) -> Page:
         """A page of customers; by default the active ones, by code (R-1.8, R-14.1)."""
         with self._ctx.storage.unit_of_work() as uow:
-            return uow.customers.list(actor.tenant, query or CustomerQuery())
+            config = uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "customer.read", config)
+            page = uow.customers.list(actor.tenant, query or CustomerQuery())
+        if self._ctx.can(actor, "view_sensitive", config):
+            return page
+        return Page(tuple(masked_customer(c) for c in page.items), page.next_cursor)
 
     # -- helpers --------------------------------------------------------------------
+
+    def _config(self, tx: Transaction, permission: str) -> TenantConfiguration:
+        config = tx.uow.configuration.get(tx.tenant)
+        self._ctx.require(tx.actor, permission, config)
+        return config
+
+    def _shown(self, actor: Actor, config: TenantConfiguration, customer: Customer) -> Customer:
+        """The customer as this actor may see it (R-12.2)."""
+        return customer if self._ctx.can(actor, "view_sensitive", config) else masked_customer(customer)
+
+    def _validated_new(
+        self, tx: Transaction, config: TenantConfiguration, payload: Mapping[str, Any], *, generate_code: bool
+    ) -> tuple[Customer, tuple[FieldWarning, ...]]:
+        errors: list[FieldError] = []
+        code = self._code_for_new(tx, config, payload, errors, generate=generate_code)
+        read = ReadContext(config=config, errors=errors, new_id=self._ctx.make_id)
+        now = self._ctx.clock.now()
+        customer = draft_customer(
+            payload, read, id=self._ctx.make_id(), tenant=tx.tenant, code=code or "", now=now
+        )
+        if customer is None or errors:
+            raise ValidationFailed(errors)
+        self._check_keys(tx.uow, config, customer, "create")
+        return customer, self._warnings(tx.uow, config, customer)
+
+    def _validated_change(
+        self, tx: Transaction, config: TenantConfiguration, current: Customer, changes: Mapping[str, Any]
+    ) -> tuple[Customer | None, tuple[FieldWarning, ...]]:
+        """The changed customer, or ``None`` when the changes change nothing."""
+        if current.is_merged:
+            raise BusinessRuleViolation(
+                "merged", f"customer {current.code} was merged away and cannot change"
+            )
+        errors: list[FieldError] = []
+        read = ReadContext(config=config, errors=errors, new_id=self._ctx.make_id)
+        changed = apply_changes(current, changes, read, now=self._ctx.clock.now())
+        if changed is None or errors:
+            raise ValidationFailed(errors)
+        if not change_set(to_data(current), to_data(changed)):
+            return None, ()
+        self._check_keys(tx.uow, config, changed, "update")
+        return changed, self._warnings(tx.uow, config, changed)
 
     def _code_for_new(
         self,
@@ -163,6 +274,8 @@ class CustomerService:
         config: TenantConfiguration,
         payload: Mapping[str, Any],
         errors: list[FieldError],
+        *,
+        generate: bool,
     ) -> str | None:
         """The generated code (no gaps, never reused, R-1.1) or the validated given one."""
         settings = config.settings
@@ -173,10 +286,11 @@ class CustomerService:
                     FieldError("code", "read_only", "codes are generated by this tenant; leave code out")
                 )
                 return None
-            while True:
+            while generate:
                 code = settings.code_for(tx.uow.codes.next_value(tx.tenant))
                 if tx.uow.customers.get_by_code(tx.tenant, code) is None:
                     return code
+            return _PENDING_CODE
         if not isinstance(given, str):
             errors.append(FieldError("code", "required", "is required (this tenant does not generate codes)"))
             return None
@@ -228,30 +342,32 @@ class CustomerService:
             )
         return current
 
-    def _set_status(self, actor: Actor, customer_id: str, status: Status, version: int | None) -> Customer:
+    def _route_status(
+        self, actor: Actor, customer_id: str, status: Status, version: int | None
+    ) -> Outcome[Customer]:
+        operation = "deactivate" if status == "inactive" else "reactivate"
         with self._ctx.transaction(actor) as tx:
+            config = self._config(tx, "customer.write")
             current = self._current(tx, customer_id, version)
             if current.status == status:
-                return current
-            if current.is_merged:
-                raise BusinessRuleViolation(
-                    "merged", f"customer {current.code} was merged away; it stays inactive"
-                )
-            changed = evolve(current, status=status, updated_at=self._ctx.clock.now())
-            if status == "active":
-                self._check_keys(tx.uow, tx.uow.configuration.get(actor.tenant), changed, "reactivate")
-            stored = tx.uow.customers.update(changed, expected_version=current.version)
-            operation = "deactivate" if status == "inactive" else "reactivate"
-            tx.audit(operation, [stored.id], change_set(to_data(current), to_data(stored)))
-            name = "customer_deactivated" if status == "inactive" else "customer_reactivated"
-            tx.emit(name, {"customer": stored}, {"customer": to_data(stored)})  # type: ignore[arg-type]
-        return stored
+                return Outcome(current)
+            request = tx.route(
+                config,
+                operation,
+                payload={"customer_id": customer_id},
+                kind=current.kind,
+                customer_versions={current.id: current.version},
+            )
+            if request is not None:
+                return Outcome(None, (), request)
+            return Outcome(self._apply_status(tx, customer_id, status, current.version))
 
     def _set_entity(
         self, actor: Actor, customer_id: str, entity: str, enabled: bool, version: int | None
     ) -> Customer:
         with self._ctx.transaction(actor) as tx:
-            if not tx.uow.configuration.get(actor.tenant).has_entity(entity):
+            config = self._config(tx, "customer.write")
+            if not config.has_entity(entity):
                 raise ValidationFailed(
                     [FieldError("entity", "unknown_entity", f"no legal entity with code '{entity}'")]
                 )
@@ -263,8 +379,11 @@ class CustomerService:
             stored = tx.uow.customers.update(changed, expected_version=current.version)
             delta = change_set(to_data(current), to_data(stored))
             tx.audit("enable_entity" if enabled else "disable_entity", [stored.id], delta)
-            tx.emit("customer_updated", {"customer": stored, "changes": delta},
-                    {"customer": to_data(stored), "changes": delta})  # fmt: skip
+            tx.emit(
+                "customer_updated",
+                {"customer": stored, "changes": delta},
+                {"customer": to_data(stored), "changes": delta},
+            )
         return stored
 
 

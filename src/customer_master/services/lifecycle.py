@@ -1,34 +1,43 @@
 """Merge and hard delete (SPEC R-4.2, R-4.3, R-8): the operations that retire a customer.
 
 Both ask host modules about transaction history through the ``has_transaction_history``
-hook, apply in one unit of work with one audit record, and tell hosts after commit.
-Approval lanes (R-10) will route these operations before they apply; until then they
-apply at once for actors holding the permission.
+hook, go through their approval lane (merge: yellow, hard delete: red by default, R-10.1),
+apply in one unit of work with one audit record, and tell hosts after commit.
 """
 
 from __future__ import annotations
 
-from attrs import frozen
+from attrs import field, frozen
 
 from customer_master.actor import Actor
-from customer_master.domain.access import may
+from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import change_set
 from customer_master.domain.customer import Customer
 from customer_master.domain.lifecycle import hard_delete_refusal
-from customer_master.domain.merge import merge_plan
+from customer_master.domain.merge import MergePlan, merge_plan
 from customer_master.domain.serialize import to_data
-from customer_master.errors import BusinessRuleViolation, Forbidden, NotFound
+from customer_master.errors import BusinessRuleViolation, NotFound
 from customer_master.hookspecs import HistoryAnswer
 from customer_master.services.base import ServiceContext, Transaction
 
 
 @frozen(kw_only=True)
 class MergeResult:
-    """The target after the merge, the retired source, and how many duplicates folded."""
+    """The target after the merge, the retired source, and how many duplicates folded;
+    or, while the merge waits for approval, only ``change_request``."""
 
-    target: Customer
-    source: Customer
-    folded: dict[str, int]
+    target: Customer | None = None
+    source: Customer | None = None
+    folded: dict[str, int] = field(factory=dict)
+    change_request: ChangeRequest | None = None
+
+
+@frozen(kw_only=True)
+class DeleteResult:
+    """Whether the customer is gone, or the change request waiting for approval."""
+
+    deleted: bool
+    change_request: ChangeRequest | None = None
 
 
 class LifecycleService:
@@ -39,64 +48,112 @@ class LifecycleService:
 
     def merge(self, actor: Actor, source_id: str, target_id: str) -> MergeResult:
         """Merge ``source_id`` into ``target_id`` in one atomic operation (R-8.1–R-8.3)."""
-        _require(actor, "customer.merge")
         with self._ctx.transaction(actor) as tx:
+            config = tx.uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "customer.merge", config)
             source, target = _found(tx, source_id), _found(tx, target_id)
-            policy = tx.uow.configuration.get(actor.tenant).settings.merge_policy
-            both_checked = policy == "forbid_if_both_have_history"
-            plan = merge_plan(
-                source,
-                target,
-                policy=policy,
-                source_has_history=both_checked and self._history(actor, source) is not None,
-                target_has_history=both_checked and self._history(actor, target) is not None,
-                source_has_open_items=tx.uow.open_items.has_open_items(actor.tenant, source.id),
+            self._plan(tx, source, target)  # refuse at once rather than after the approvals
+            versions = {source.id: source.version, target.id: target.version}
+            request = tx.route(
+                config,
+                "merge",
+                payload={"source_id": source_id, "target_id": target_id},
+                kind=source.kind,
+                customer_versions=versions,
             )
-            if plan.refusal is not None:
-                raise BusinessRuleViolation(plan.refusal.code, f"merge refused: {plan.refusal.message}")
-            stored_target = tx.uow.customers.update(plan.target, expected_version=target.version)
-            stored_source = tx.uow.customers.update(plan.source, expected_version=source.version)
-            tx.uow.open_items.move(actor.tenant, source.id, target.id)
-            tx.audit("merge", [source.id, target.id], {
-                "source": change_set(to_data(source), to_data(stored_source)),
-                "target": change_set(to_data(target), to_data(stored_target)),
-                "folded": plan.folded,
-            })  # fmt: skip
-            tx.emit("customer_merged", {"source": stored_source, "target": stored_target},
-                    {"source_id": source.id, "source_code": source.code,
-                     "target_id": target.id, "target_code": target.code})  # fmt: skip
-        return MergeResult(target=stored_target, source=stored_source, folded=plan.folded)
+            if request is not None:
+                return MergeResult(change_request=request)
+            return self._apply_merge(tx, source_id, target_id)
 
-    def hard_delete(self, actor: Actor, customer_id: str) -> None:
+    def hard_delete(self, actor: Actor, customer_id: str) -> DeleteResult:
         """Remove the customer and its related records for good (R-4.2); refused, naming
         the module, when a host reports transaction history (R-4.3). The audit record of
         the deletion stays."""
-        _require(actor, "customer.delete")
         with self._ctx.transaction(actor) as tx:
+            config = tx.uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "customer.delete", config)
             customer = _found(tx, customer_id)
-            answer = self._history(actor, customer)
-            refusal = hard_delete_refusal(
-                history_module=answer.module if answer else None, history_count=answer.count if answer else 0
+            self._refuse_if_history(tx, customer)
+            request = tx.route(
+                config,
+                "hard_delete",
+                payload={"customer_id": customer_id},
+                kind=customer.kind,
+                customer_versions={customer.id: customer.version},
             )
-            if refusal is not None:
-                raise BusinessRuleViolation("has_transaction_history", f"{customer.code}: {refusal}")
-            if tx.uow.open_items.has_open_items(actor.tenant, customer.id):
-                raise BusinessRuleViolation(
-                    "has_transaction_history",
-                    f"{customer.code} has open receivable items; deactivate it instead",
-                )
-            tx.uow.customers.remove(actor.tenant, customer.id)
-            tx.audit("hard_delete", [customer.id], change_set(to_data(customer), None))
-            payload = {"customer_id": customer.id, "code": customer.code}
-            tx.emit("customer_deleted", {"tenant": actor.tenant, **payload}, payload)
+            if request is not None:
+                return DeleteResult(deleted=False, change_request=request)
+            return self._apply_delete(tx, customer_id)
 
-    def _history(self, actor: Actor, customer: Customer) -> HistoryAnswer | None:
-        return self._ctx.hooks.transaction_history(actor.tenant, customer.id)
+    def apply_request(self, tx: Transaction, request: ChangeRequest) -> object:
+        """Apply an approved merge or hard delete, re-checking every rule."""
+        if request.operation == "merge":
+            return self._apply_merge(tx, str(request.payload["source_id"]), str(request.payload["target_id"]))
+        return self._apply_delete(tx, str(request.payload["customer_id"]))
 
+    def _apply_merge(self, tx: Transaction, source_id: str, target_id: str) -> MergeResult:
+        source, target = _found(tx, source_id), _found(tx, target_id)
+        plan = self._plan(tx, source, target)
+        stored_target = tx.uow.customers.update(plan.target, expected_version=target.version)
+        stored_source = tx.uow.customers.update(plan.source, expected_version=source.version)
+        tx.uow.open_items.move(tx.tenant, source.id, target.id)
+        tx.audit(
+            "merge",
+            [source.id, target.id],
+            {
+                "source": change_set(to_data(source), to_data(stored_source)),
+                "target": change_set(to_data(target), to_data(stored_target)),
+                "folded": plan.folded,
+            },
+        )
+        tx.emit(
+            "customer_merged",
+            {"source": stored_source, "target": stored_target},
+            {
+                "source_id": source.id,
+                "source_code": source.code,
+                "target_id": target.id,
+                "target_code": target.code,
+            },
+        )
+        return MergeResult(target=stored_target, source=stored_source, folded=plan.folded)
 
-def _require(actor: Actor, permission: str) -> None:
-    if not may(actor.roles, permission):
-        raise Forbidden(f"this needs the {permission} permission")
+    def _apply_delete(self, tx: Transaction, customer_id: str) -> DeleteResult:
+        customer = _found(tx, customer_id)
+        self._refuse_if_history(tx, customer)
+        tx.uow.customers.remove(tx.tenant, customer.id)
+        tx.audit("hard_delete", [customer.id], change_set(to_data(customer), None))
+        payload = {"customer_id": customer.id, "code": customer.code}
+        tx.emit("customer_deleted", {"tenant": tx.tenant, **payload}, payload)
+        return DeleteResult(deleted=True)
+
+    def _plan(self, tx: Transaction, source: Customer, target: Customer) -> MergePlan:
+        policy = tx.uow.configuration.get(tx.tenant).settings.merge_policy
+        both_checked = policy == "forbid_if_both_have_history"
+        plan = merge_plan(
+            source,
+            target,
+            policy=policy,
+            source_has_history=both_checked and self._history(tx, source) is not None,
+            target_has_history=both_checked and self._history(tx, target) is not None,
+            source_has_open_items=tx.uow.open_items.has_open_items(tx.tenant, source.id),
+        )
+        if plan.refusal is not None:
+            raise BusinessRuleViolation(plan.refusal.code, f"merge refused: {plan.refusal.message}")
+        return plan
+
+    def _refuse_if_history(self, tx: Transaction, customer: Customer) -> None:
+        answer = self._history(tx, customer)
+        refusal = hard_delete_refusal(
+            history_module=answer.module if answer else None, history_count=answer.count if answer else 0
+        )
+        if refusal is None and tx.uow.open_items.has_open_items(tx.tenant, customer.id):
+            refusal = hard_delete_refusal(history_module="receivables (open items)")
+        if refusal is not None:
+            raise BusinessRuleViolation("has_transaction_history", f"{customer.code}: {refusal}")
+
+    def _history(self, tx: Transaction, customer: Customer) -> HistoryAnswer | None:
+        return self._ctx.hooks.transaction_history(tx.tenant, customer.id)
 
 
 def _found(tx: Transaction, customer_id: str) -> Customer:

@@ -38,6 +38,8 @@ class PricingService:
         with self._ctx.storage.unit_of_work() as uow:
             config = uow.configuration.get(actor.tenant)
             customer = uow.customers.get(actor.tenant, customer_id)
+        if not config.has_entity(entity):
+            raise NotFound("legal entity", entity)
         if customer is None:
             raise NotFound("customer", customer_id)
         view = effective_view(customer, entity).customer

@@ -41,8 +41,13 @@ class TermsService:
         terms = config.payment_terms.get(terms_code)
         if terms is None:
             raise NotFound("payment terms", terms_code)
-        return schedule(terms, invoice_date, _decimal(amount), currency=currency,
-                        settings=config.settings.schedule_settings())  # fmt: skip
+        return schedule(
+            terms,
+            invoice_date,
+            _decimal(amount),
+            currency=currency,
+            settings=config.settings.schedule_settings(),
+        )
 
     def invoice_schedule(
         self,
@@ -75,8 +80,13 @@ class TermsService:
         if terms is None:
             line = Installment(due_date=invoice_date, amount=_decimal(amount), discount_amount=Decimal(0))
             return InvoiceSchedule(terms=None, installments=(line,), due_date=invoice_date)
-        lines = schedule(terms, invoice_date, _decimal(amount), currency=invoice_currency,
-                         settings=config.settings.schedule_settings())  # fmt: skip
+        lines = schedule(
+            terms,
+            invoice_date,
+            _decimal(amount),
+            currency=invoice_currency,
+            settings=config.settings.schedule_settings(),
+        )
         return InvoiceSchedule(terms=terms, installments=lines, due_date=max(i.due_date for i in lines))
 
 

@@ -1,0 +1,70 @@
+"""The audit trail, its verification, the customer timeline and internal notes
+(SPEC R-11). Reading the trail needs the ``audit.read`` permission; the timeline and
+notes belong to whoever may read the customer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from customer_master.actor import Actor
+from customer_master.domain.audit import AuditRecord, ChainReport, verify_chain
+from customer_master.domain.timeline import Note, TimelineEntry, timeline
+from customer_master.errors import FieldError, NotFound, ValidationFailed
+from customer_master.services.base import ServiceContext
+
+
+class AuditService:
+    """The append-only trail, notes and the timeline that merges them."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._ctx = context
+
+    def trail(self, actor: Actor, customer_id: str | None = None) -> Sequence[AuditRecord]:
+        """The tenant's audit records (or one customer's), oldest first (R-11.1)."""
+        with self._ctx.storage.unit_of_work() as uow:
+            self._ctx.require(actor, "audit.read", uow.configuration.get(actor.tenant))
+            if customer_id is None:
+                return uow.audit.for_tenant(actor.tenant)
+            return uow.audit.for_customer(actor.tenant, customer_id)
+
+    def verify(self, actor: Actor) -> ChainReport:
+        """Walk the tenant's hash chain and report the first broken record (R-11.2)."""
+        return verify_chain(self.trail(actor))
+
+    def add_note(self, actor: Actor, customer_id: str, text: str) -> Note:
+        """Append an internal note; notes are never edited — a correction is a new note."""
+        if not text.strip():
+            raise ValidationFailed([FieldError("text", "blank", "a note needs some text")])
+        if len(text) > 10_000:
+            raise ValidationFailed([FieldError("text", "too_long", "must be at most 10000 characters")])
+        with self._ctx.transaction(actor) as tx:
+            self._ctx.require(actor, "customer.write", tx.uow.configuration.get(actor.tenant))
+            if tx.uow.customers.get(actor.tenant, customer_id) is None:
+                raise NotFound("customer", customer_id)
+            note = Note(
+                id=self._ctx.make_id(),
+                tenant=actor.tenant,
+                customer_id=customer_id,
+                author=actor.user,
+                at=self._ctx.clock.now(),
+                text=text.strip(),
+            )
+            tx.uow.notes.add(note)
+        return note
+
+    def notes(self, actor: Actor, customer_id: str) -> Sequence[Note]:
+        with self._ctx.storage.unit_of_work() as uow:
+            self._ctx.require(actor, "customer.read", uow.configuration.get(actor.tenant))
+            return uow.notes.for_customer(actor.tenant, customer_id)
+
+    def timeline(self, actor: Actor, customer_id: str) -> list[TimelineEntry]:
+        """The customer's activity, newest first: changes, holds, approvals, notes (R-11.3)."""
+        with self._ctx.storage.unit_of_work() as uow:
+            self._ctx.require(actor, "customer.read", uow.configuration.get(actor.tenant))
+            if uow.customers.get(actor.tenant, customer_id) is None:
+                raise NotFound("customer", customer_id)
+            return timeline(
+                notes=uow.notes.for_customer(actor.tenant, customer_id),
+                audit=uow.audit.for_customer(actor.tenant, customer_id),
+                requests=uow.change_requests.list(actor.tenant, customer_id=customer_id),
+            )
