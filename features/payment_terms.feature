@@ -159,6 +159,20 @@ Feature: Payment terms and due dates
       | 2011-12-01 | 396.84 |
       | 2012-01-14 | 396.83 |
 
+  @R-6.1 @R-6.2
+  Scenario: A percentage of what the earlier installments left
+    Given payment terms "30/50/REST" with these installments:
+      | share              | due                            |
+      | 30%                | on the invoice date            |
+      | 50% of what's left | 30 days after the invoice date |
+      | the rest           | 60 days after the invoice date |
+    When an invoice dated 2024-01-15 for 1,000.00 USD is scheduled
+    Then the schedule is:
+      | due date   | amount |
+      | 2024-01-15 | 300.00 |
+      | 2024-02-14 | 350.00 |
+      | 2024-03-15 | 350.00 |
+
   @R-6.2
   Scenario Outline: Installments are rounded to the cent with the tenant's rounding and the last one absorbs the difference
     Given the tenant rounds <rounding>

@@ -3,6 +3,7 @@ entities, actors and a clock that stands still."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -21,10 +22,22 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 
 
-@pytest.fixture(params=["memory://"])
-def storage_url(request: pytest.FixtureRequest) -> str:
-    """The storage every façade test runs on; SQL URLs join this list when available."""
-    return str(request.param)
+@pytest.fixture(params=["memory://", "sqlite"], ids=["memory", "sqlite"])
+def storage_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The storage every façade test runs on: memory, and a fresh SQLite file (a copy of
+    one migrated once per run). PostgreSQL and MariaDB run the storage contract suite
+    (tests/contract/) rather than every façade test: a fresh database per test costs
+    too much there."""
+    if request.param != "sqlite":
+        return str(request.param)
+    template = tmp_path_factory.getbasetemp() / "customer-master-template.db"
+    if not template.exists():
+        from customer_master_sql import migrate
+
+        migrate(f"sqlite:///{template}")
+    database = tmp_path_factory.mktemp("sqlite") / "customer-master.db"
+    shutil.copyfile(template, database)
+    return f"sqlite:///{database}"
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ scenarios("payment_terms.feature")
 # ---------------------------------------------------------------------------
 
 NAMED_TERM_TYPES: list[tuple[str, Callable[..., steps.DueRule]]] = [
-    (r"on the invoice date", lambda: ()),
+    (r"on the invoice date", steps.cod),
     (r"(\d+) days? after the invoice date", lambda n: steps.net_days(int(n))),
     (
         r"(\d+) days? after the end of the invoice month",
@@ -67,12 +67,16 @@ NAMED_TERM_TYPES: list[tuple[str, Callable[..., steps.DueRule]]] = [
     (r'at the relative delta "(.+)"', lambda delta: steps.relative_delta(**tryton_delta(delta))),
 ]
 
-ADDS = {"day": steps.add_days, "week": steps.add_weeks, "month": steps.add_months}
-ADDS["year"] = steps.add_years
+ADDS = {
+    "day": steps.add_days,
+    "week": steps.add_weeks,
+    "month": steps.add_months,
+    "year": steps.add_years,
+}
 WEEKDAYS = {name: number for number, name in enumerate(steps.WEEKDAYS)}
 
 ONE_STEP: list[tuple[str, Callable[..., steps.DueStep]]] = [
-    (r"(\d+) (day|week|month|year)s? (?:after the invoice date|later)", lambda n, u: ADDS[u](int(n))),
+    (r"(\d+) (day|week|month|year)s? (?:after the invoice date|later)", lambda n, unit: ADDS[unit](int(n))),
     (r"(\d+) (day|week|month|year)s? earlier", lambda n, unit: ADDS[unit](-int(n))),
     (r"at the end of (?:the|that) month", steps.end_of_month),
     (r"on day (\d+)", lambda day: steps.day_of_month(int(day))),

@@ -162,17 +162,27 @@ def test_due_date_is_the_latest_installment(terms: PaymentTerms, invoice_date: d
     assert due_date(terms, invoice_date) == max(i.due_date for i in installments)
 
 
-@given(payment_terms(), amounts, roundings)
-def test_the_first_percent_of_the_total_is_rounded_once(
-    terms: PaymentTerms, amount: Decimal, rounding: Rounding
+def parts_by_hand(terms: PaymentTerms, total: Decimal, places: int, rounding: Rounding) -> list[Decimal]:
+    """R-6.2 read literally: each line rounded on its own, the last one what is left."""
+    parts, left = [], total
+    for line in terms.lines[:-1]:
+        value = line.portion.value or Decimal(0)
+        base = {"percent": total * value / 100, "percent_of_remaining": left * value / 100}
+        part = round_to_digits(base.get(line.portion.kind, value), places, rounding)
+        parts.append(part)
+        left -= part
+    return [*parts, left]
+
+
+@given(payment_terms(), amounts, digits, roundings)
+def test_each_installment_is_its_share_rounded_on_its_own(
+    terms: PaymentTerms, amount: Decimal, places: int, rounding: Rounding
 ) -> None:
-    first = terms.lines[0].portion
-    if first.kind != "percent" or len(terms.lines) == 1 or first.value is None:
-        return
     tenant = ScheduleSettings(rounding=rounding, overallocation="allow")
-    installments = schedule(terms, date(2024, 1, 1), amount, digits=2, settings=tenant)
-    total = round_to_digits(abs(amount), 2, rounding)
-    assert abs(installments[0].amount) == round_to_digits(total * first.value / 100, 2, rounding)
+    installments = schedule(terms, date(2024, 1, 1), abs(amount), digits=places, settings=tenant)
+    total = round_to_digits(abs(amount), places, rounding)
+    expected = parts_by_hand(terms, total, places, rounding) if total else [total] * len(terms.lines)
+    assert [installment.amount for installment in installments] == expected
 
 
 @given(payment_terms())

@@ -91,9 +91,7 @@ def test_schedule_matches_the_peer(case: dict[str, Any]) -> None:
     expected = [expected_row(row) for row in case["expected"]]
     installments = run_case(case)
     assert len(installments) == len(expected), installments
-    assert [
-        asserted_part(i, want) for i, want in zip(installments, expected, strict=True)
-    ] == expected
+    assert [asserted_part(i, want) for i, want in zip(installments, expected, strict=True)] == expected
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
@@ -143,9 +141,7 @@ def test_validation_follows_r61(entry: dict[str, Any], peer_accepts: bool) -> No
     spec_accepts = covers_the_whole_amount(entry["term"])
     assert (problems == []) == spec_accepts, problems
     if spec_accepts != peer_accepts:
-        assert entry["id"] in SPEC_DIFFERS_FROM_PEER, (
-            f"{entry['id']}: peer says {entry['peer_verdict']}"
-        )
+        assert entry["id"] in SPEC_DIFFERS_FROM_PEER, f"{entry['id']}: peer says {entry['peer_verdict']}"
         why = SPEC_DIFFERS_FROM_PEER[entry["id"]]
         print(f"{entry['id']}: the peer {entry['peer_verdict']!r}, we accept: {why}")
     if not spec_accepts:

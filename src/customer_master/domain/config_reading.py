@@ -83,7 +83,11 @@ _SETTING_KINDS: dict[str, str] = {
     "overdue_block": "bool",
     "grace_days": "int",
     "credit_group_policies": "group_policies",
+    "credit_check_documents": "documents",
+    "count_open_orders_at_invoice": "bool",
 }
+
+DOCUMENT_TYPES = ("quotation", "order", "delivery", "invoice")
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "merge_policy": MERGE_POLICIES,
@@ -131,6 +135,13 @@ def _setting(r: Reader, name: str, kind: str) -> object:
         return r.decimal(name, minimum=Decimal(0))
     if kind == "set":
         return r.strings(name)
+    if kind == "documents":
+        documents = r.strings(name)
+        unknown = [d for d in documents if d not in DOCUMENT_TYPES]
+        if unknown:
+            known = ", ".join(DOCUMENT_TYPES)
+            r.error(name, "not_allowed", f"unknown document type(s) {', '.join(unknown)}; use: {known}")
+        return frozenset(documents)
     if kind == "group_policies":
         mapping = r.mapping(name)
         for group, policy in mapping.items():

@@ -57,14 +57,18 @@ class ServiceContext:
         the events to the hooks (after commit, in commit order); on an exception it rolls
         back and no event is delivered (R-15.2). ``approved`` is the change request whose
         final approval is being applied (its lane is then satisfied)."""
-        with self.storage.unit_of_work() as uow:
+        # The delivery lock is taken before the unit of work begins, not only around the
+        # commit: a hook may read or write through the façade while it hears of a change,
+        # and another thread's transaction waiting for the lock must not hold the storage
+        # locks that read or write needs (SQLite takes its write lock at BEGIN). Changes
+        # of one process thus commit one at a time, in the order their events are heard.
+        with self.hooks.delivery_lock, self.storage.unit_of_work() as uow:
             tx = Transaction(
                 uow=uow, actor=actor, context=self, correlation_id=correlation_id, approved=approved
             )
             yield tx
-            with self.hooks.delivery_lock:
-                uow.commit()
-                self.hooks.deliver(tx.events)
+            uow.commit()
+            self.hooks.deliver(tx.events)
 
     def require(self, actor: Actor, permission: str, config: TenantConfiguration | None = None) -> None:
         """Refuse with ``Forbidden`` unless the actor's roles grant ``permission`` (R-12)."""
