@@ -166,6 +166,7 @@ Feature: Customer records
       | website        | https://acme.example/about  | https://acme.example/about  |
       | website        | http://acme.example         | http://acme.example         |
       | currency       | MYR                         | MYR                         |
+      | currency       | myr                         | MYR                         |
       | customer type  | wholesale                   | wholesale                   |
       | credit limit   | 50,000.00                   | 50000.00                    |
       | alternate name | 阿克米贸易                    | 阿克米贸易                    |

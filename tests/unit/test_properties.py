@@ -302,6 +302,25 @@ INVALID_CREATES: list[dict[str, Any]] = [
 ]
 
 
+@SHARED_FIXTURES
+@given(st.lists(st.tuples(st.integers(min_value=1, max_value=3), st.booleans()), min_size=1, max_size=12))
+def test_a_code_number_is_used_up_only_when_its_unit_of_work_commits(
+    cm: CustomerMaster, plan: list[tuple[int, bool]]
+) -> None:
+    """The code sequence behind generated codes (the ``CodeSequence`` port): numbers drawn
+    in a unit of work that rolls back are drawn again; committed ones never are."""
+    tenant = f"seq-{next(_tenants)}"
+    used: list[int] = []
+    for draws, commits in plan:
+        with cm.storage.unit_of_work() as uow:
+            drawn = [uow.codes.next_value(tenant) for _ in range(draws)]
+            if commits:
+                uow.commit()
+                used += drawn
+        assert drawn[0] == len(used) - (draws if commits else 0) + 1
+    assert used == list(range(1, len(used) + 1))
+
+
 @pytest.fixture
 def refusing_cm(cm: CustomerMaster) -> CustomerMaster:
     cm.hooks.register(RefusesByName())

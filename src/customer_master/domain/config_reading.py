@@ -24,9 +24,9 @@ from customer_master.domain.config import (
 )
 from customer_master.domain.credit import CreditPolicy, CreditSettings
 from customer_master.domain.identifiers import CODE_PATTERN
-from customer_master.domain.money import is_currency
 from customer_master.domain.pricing import PriceList, PriceListLine, validate_price_list
 from customer_master.domain.reading import Reader
+from customer_master.domain.records import read_currency
 from customer_master.errors import FieldError, ValidationFailed
 
 
@@ -36,7 +36,7 @@ def read_legal_entity(data: Mapping[str, object]) -> LegalEntity:
     r.only(("code", "name", "currency"))
     code = _code(r)
     name = r.text("name", required=True)
-    currency = _currency(r, "currency")
+    currency = read_currency(r, "currency")
     if errors or code is None or name is None:
         raise ValidationFailed(errors)
     return LegalEntity(code=code, name=name, currency=currency)
@@ -160,7 +160,7 @@ def read_price_list(data: Mapping[str, object]) -> PriceList:
     r.only(("code", "name", "currency", "lines"))
     code = _code(r)
     name = r.text("name") or code or ""
-    currency = _currency(r, "currency", required=True)
+    currency = read_currency(r, "currency", required=True)
     lines = []
     for path, item in r.items("lines"):
         line = Reader(item, path, errors)
@@ -192,14 +192,6 @@ def _code(r: Reader) -> str | None:
     code = r.text("code", required=True, max_length=32)
     if code is not None and not CODE_PATTERN.match(code):
         r.error("code", "invalid", "must be 1-32 characters of A-Z, 0-9, '.', '_' or '-'")
-        return None
-    return code
-
-
-def _currency(r: Reader, name: str, *, required: bool = False) -> str | None:
-    code = r.text(name, required=required, max_length=3)
-    if code is not None and not is_currency(code):
-        r.error(name, "invalid", "is not an ISO 4217 currency code (e.g. USD, EUR, MYR)")
         return None
     return code
 

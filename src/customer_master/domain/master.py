@@ -18,10 +18,10 @@ from customer_master.domain.identifiers import (
     normalise_phone,
     normalise_website,
 )
-from customer_master.domain.money import is_currency
 from customer_master.domain.reading import Reader, to_date, to_decimal
 from customer_master.domain.records import (
     ReadContext,
+    read_currency,
     read_dimension,
     read_external_ref,
     reference,
@@ -81,7 +81,7 @@ def read_master(data: Mapping[str, object], ctx: ReadContext) -> dict[str, Any]:
         "website": r.normalised("website", normalise_website, max_length=2048),
         "customer_type": r.choice("customer_type", config.allowed_values("customer_type") or CUSTOMER_TYPES),
         "tags": r.strings("tags"),
-        "currency": _currency(r),
+        "currency": read_currency(r, "currency"),
         "payment_terms": reference(r, "payment_terms", config.payment_terms, "payment terms"),
         "credit_limit": r.decimal("credit_limit", minimum=Decimal(0)),
         "price_list": reference(r, "price_list", config.price_lists, "price list"),
@@ -106,14 +106,6 @@ def _legal_entity(r: Reader, ctx: ReadContext) -> str | None:
     code = r.text("legal_entity", required=True, max_length=32)
     if code is not None and not ctx.config.has_entity(code):
         r.error("legal_entity", "unknown_entity", f"no legal entity with code '{code}' in this tenant")
-        return None
-    return code
-
-
-def _currency(r: Reader) -> str | None:
-    code = r.text("currency", max_length=3)
-    if code is not None and not is_currency(code):
-        r.error("currency", "invalid", "is not an ISO 4217 currency code (e.g. USD, EUR, MYR)")
         return None
     return code
 

@@ -194,7 +194,7 @@ def read_pricing_tier(data: object, path: str, ctx: ReadContext) -> PricingTier 
     min_quantity = r.decimal("min_quantity", minimum=Decimal(0))
     max_quantity = r.decimal("max_quantity", minimum=Decimal(0))
     unit_price = r.decimal("unit_price", required=True, minimum=Decimal(0))
-    currency = _currency(r, "currency", required=True)
+    currency = read_currency(r, "currency", required=True)
     valid_from, valid_to = r.date("valid_from"), r.date("valid_to")
     if min_quantity is not None and max_quantity is not None and max_quantity < min_quantity:
         r.error("max_quantity", "too_small", "must not be below min_quantity")
@@ -256,7 +256,7 @@ def read_override(data: object, path: str, ctx: ReadContext) -> EntityOverride |
     values = {
         "credit_limit": r.decimal("credit_limit", minimum=Decimal(0)),
         "payment_terms": reference(r, "payment_terms", ctx.config.payment_terms, "payment terms"),
-        "currency": _currency(r, "currency"),
+        "currency": read_currency(r, "currency"),
         "price_list": reference(r, "price_list", ctx.config.price_lists, "price list"),
         "salesperson": r.text("salesperson", max_length=64),
         "receivable_account": r.text("receivable_account", max_length=64),
@@ -371,12 +371,15 @@ def _entity(r: Reader, name: str, ctx: ReadContext, *, required: bool) -> str | 
     return code
 
 
-def _currency(r: Reader, name: str, *, required: bool = False) -> str | None:
+def read_currency(r: Reader, name: str, *, required: bool = False) -> str | None:
+    """An ISO 4217 currency code, upper-cased (``myr`` is read as ``MYR``)."""
     code = r.text(name, required=required, max_length=3)
-    if code is not None and not is_currency(code):
+    if code is None:
+        return None
+    if not is_currency(code.upper()):
         r.error(name, "invalid", "is not an ISO 4217 currency code (e.g. USD, EUR, MYR)")
         return None
-    return code
+    return code.upper()
 
 
 def _clean(r: Reader, path: str, ctx: ReadContext) -> bool:

@@ -67,11 +67,11 @@ class CustomerService:
         with self._ctx.transaction(actor) as tx:
             config = self._config(tx, "customer.write")
             payload = {**self._ctx.hooks.defaults(actor.tenant, payload), **payload}
-            draft, warnings = self._validated_new(tx, config, payload, generate_code=False)
+            draft, warnings = self._validated_new(tx, config, payload)
             request = tx.route(config, "create", payload=payload, kind=draft.kind)
             if request is not None:
                 return Outcome(None, warnings, request)
-            return self._apply_create(tx, payload)
+            return self._store_new(tx, config, draft, warnings)
 
     def update(
         self, actor: Actor, customer_id: str, changes: Mapping[str, Any], *, version: int
@@ -94,7 +94,7 @@ class CustomerService:
             )
             if request is not None:
                 return Outcome(None, warnings, request)
-            return self._apply_update(tx, customer_id, changes, version)
+            return self._store_change(tx, current, changed, warnings)
 
     def deactivate(self, actor: Actor, customer_id: str, *, version: int | None = None) -> Outcome[Customer]:
         """Soft delete: the customer becomes inactive, its history stays (R-4.1)."""
@@ -133,12 +133,8 @@ class CustomerService:
 
     def _apply_create(self, tx: Transaction, payload: Mapping[str, Any]) -> Outcome[Customer]:
         config = tx.uow.configuration.get(tx.tenant)
-        customer, warnings = self._validated_new(tx, config, payload, generate_code=True)
-        tx.uow.customers.add(customer)
-        data = to_data(customer)
-        tx.audit("create", [customer.id], change_set(None, data))
-        tx.emit("customer_created", {"customer": customer}, {"customer": data})
-        return Outcome(customer, warnings)
+        draft, warnings = self._validated_new(tx, config, payload)
+        return self._store_new(tx, config, draft, warnings)
 
     def _apply_update(
         self, tx: Transaction, customer_id: str, changes: Mapping[str, Any], version: int
@@ -148,7 +144,28 @@ class CustomerService:
         changed, warnings = self._validated_change(tx, config, current, changes)
         if changed is None:
             return Outcome(current)
-        stored = tx.uow.customers.update(changed, expected_version=version)
+        return self._store_change(tx, current, changed, warnings)
+
+    def _store_new(
+        self,
+        tx: Transaction,
+        config: TenantConfiguration,
+        draft: Customer,
+        warnings: tuple[FieldWarning, ...],
+    ) -> Outcome[Customer]:
+        """Store a validated new customer, drawing its code now (so a refused or pending
+        create never uses one up, R-1.1)."""
+        customer = evolve(draft, code=self._next_code(tx, config)) if draft.code == _PENDING_CODE else draft
+        tx.uow.customers.add(customer)
+        data = to_data(customer)
+        tx.audit("create", [customer.id], change_set(None, data))
+        tx.emit("customer_created", {"customer": customer}, {"customer": data})
+        return Outcome(customer, warnings)
+
+    def _store_change(
+        self, tx: Transaction, current: Customer, changed: Customer, warnings: tuple[FieldWarning, ...]
+    ) -> Outcome[Customer]:
+        stored = tx.uow.customers.update(changed, expected_version=current.version)
         delta = change_set(to_data(current), to_data(stored))
         tx.audit("update", [stored.id], delta)
         tx.emit(
@@ -236,10 +253,12 @@ class CustomerService:
         return customer if self._ctx.can(actor, "view_sensitive", config) else masked_customer(customer)
 
     def _validated_new(
-        self, tx: Transaction, config: TenantConfiguration, payload: Mapping[str, Any], *, generate_code: bool
+        self, tx: Transaction, config: TenantConfiguration, payload: Mapping[str, Any]
     ) -> tuple[Customer, tuple[FieldWarning, ...]]:
+        """The new customer read from ``payload`` and checked against the store; a
+        generated code is left as a placeholder until the customer is stored."""
         errors: list[FieldError] = []
-        code = self._code_for_new(tx, config, payload, errors, generate=generate_code)
+        code = self._code_for_new(tx, config, payload, errors)
         read = ReadContext(config=config, errors=errors, new_id=self._ctx.make_id)
         now = self._ctx.clock.now()
         customer = draft_customer(
@@ -274,22 +293,15 @@ class CustomerService:
         config: TenantConfiguration,
         payload: Mapping[str, Any],
         errors: list[FieldError],
-        *,
-        generate: bool,
     ) -> str | None:
-        """The generated code (no gaps, never reused, R-1.1) or the validated given one."""
-        settings = config.settings
+        """The validated given code, or a placeholder when the tenant generates codes."""
         given = payload.get("code")
-        if settings.auto_generate_code:
+        if config.settings.auto_generate_code:
             if given is not None:
                 errors.append(
                     FieldError("code", "read_only", "codes are generated by this tenant; leave code out")
                 )
                 return None
-            while generate:
-                code = settings.code_for(tx.uow.codes.next_value(tx.tenant))
-                if tx.uow.customers.get_by_code(tx.tenant, code) is None:
-                    return code
             return _PENDING_CODE
         if not isinstance(given, str):
             errors.append(FieldError("code", "required", "is required (this tenant does not generate codes)"))
@@ -302,6 +314,14 @@ class CustomerService:
         if tx.uow.customers.get_by_code(tx.tenant, code) is not None:
             errors.append(FieldError("code", "taken", f"customer code {code} is already taken"))
         return code
+
+    def _next_code(self, tx: Transaction, config: TenantConfiguration) -> str:
+        """The next generated code: no gaps, never reused (R-1.1); a number whose code was
+        typed in by hand while generation was off is passed over."""
+        while True:
+            code = config.settings.code_for(tx.uow.codes.next_value(tx.tenant))
+            if tx.uow.customers.get_by_code(tx.tenant, code) is None:
+                return code
 
     def _check_keys(
         self, uow: UnitOfWork, config: TenantConfiguration, customer: Customer, operation: str
