@@ -126,11 +126,13 @@ def has_transaction_history(tenant: str, customer_id: str) -> HistoryAnswer | No
 
 @hookspec
 def validate_customer(tenant: str, customer: Customer, operation: str) -> list[FieldError] | None:
-    """Extra validation by the host before a create or update is stored.
+    """Extra validation by the host before a customer is stored.
 
-    ``operation`` is ``"create"`` or ``"update"``. Return a list of ``FieldError`` to
-    refuse (they are reported with the core's own errors, all at once), or ``None``. Called
-    before anything is written, so an exception here leaves storage untouched.
+    ``operation`` is ``"create"``, ``"update"`` or ``"reactivate"``. Called once the
+    input itself is valid, with the customer as it would be stored. Return a list of
+    ``FieldError`` to refuse (reported together with any duplicate tax id or reference),
+    or ``None``. Nothing has been written yet, so an exception here leaves storage
+    untouched (and surfaces to the caller).
     """
 
 
