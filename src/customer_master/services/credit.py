@@ -15,6 +15,7 @@ from attrs import evolve
 from customer_master.actor import Actor
 from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import change_set
+from customer_master.domain.config import TenantSettings
 from customer_master.domain.credit import (
     CreditDecision,
     CreditFacts,
@@ -23,6 +24,7 @@ from customer_master.domain.credit import (
 )
 from customer_master.domain.customer import CreditHold, CreditRelease, Customer, EntityOverride
 from customer_master.domain.effective import effective_view
+from customer_master.domain.masking import masked_decision
 from customer_master.domain.serialize import to_data
 from customer_master.errors import BusinessRuleViolation, FieldError, NotFound, ValidationFailed
 from customer_master.services.base import ServiceContext, Transaction
@@ -60,45 +62,58 @@ class CreditService:
             if not config.has_entity(entity):
                 raise NotFound("legal entity", entity)
             customer = uow.customers.get(actor.tenant, customer_id)
-            if customer is None:
-                raise NotFound("customer", customer_id)
-            view = effective_view(customer, entity).customer
-            settings = config.settings
-            legal_entity = config.entity(entity)
-            home = view.currency or (legal_entity.currency if legal_entity else None) or currency
-            if home is None:
-                raise ValidationFailed(
-                    [FieldError("currency", "required", "the customer has no currency; give one")]
-                )
-            if document_type not in settings.credit_check_documents:
-                return _not_checked(home)
-            document = self._convert(amount, currency or home, home, settings.time_zone)
-            position = self._ctx.storage.receivables.position(actor.tenant, customer.id, entity, home)
-            count_orders = document_type != "invoice" or settings.count_open_orders_at_invoice
-            today = self._ctx.clock.today(settings.time_zone)
-            oldest = position.oldest_due_date
-            release = _release_for(customer, document_ref, entity)
-            facts = CreditFacts(
-                is_active=view.is_active,
-                is_enabled_for_entity=customer.is_enabled_for(entity),
-                on_credit_hold=view.credit_hold is not None,
-                limit=view.credit_limit,
-                currency=home,
-                exposure=Exposure(
-                    receivables=position.receivables,
-                    open_orders=position.open_orders if count_orders else Decimal(0),
-                    document=document,
-                ),
-                days_past_due=max(0, (today - oldest).days) if oldest else 0,
-                customer_group=view.customer_group,
-                released=release is not None,
+        if customer is None:
+            raise NotFound("customer", customer_id)
+        view = effective_view(customer, entity).customer
+        legal_entity = config.entity(entity)
+        home = view.currency or (legal_entity.currency if legal_entity else None) or currency
+        if home is None:
+            raise ValidationFailed(
+                [FieldError("currency", "required", "the customer has no currency; give one")]
             )
-            decision = credit_decision(facts, settings.credit)
+        if document_type not in config.settings.credit_check_documents:
+            return _not_checked(home)
+        release = _release_for(customer, document_ref, entity)
+        facts = self._facts(customer, view, config.settings, entity, home, amount, currency, document_type)
+        decision = credit_decision(evolve(facts, released=release is not None), config.settings.credit)
         # A release is spent only by a check it lets through: one still blocked for a
         # reason no release lifts (a credit hold) keeps it for when that reason is gone.
         if release is not None and decision.outcome != "blocked":
             self._use_release(actor, customer, release)
-        return decision
+        return decision if self._ctx.can(actor, "view_sensitive", config) else masked_decision(decision)
+
+    def _facts(
+        self,
+        customer: Customer,
+        view: Customer,
+        settings: TenantSettings,
+        entity: str,
+        home: str,
+        amount: Decimal,
+        currency: str | None,
+        document_type: str,
+    ) -> CreditFacts:
+        """What the rule needs to know: the effective view's limit and hold, and the
+        receivables position and oldest due date, all in the customer's currency (R-5.1)."""
+        document = self._convert(amount, currency or home, home, settings.time_zone)
+        position = self._ctx.storage.receivables.position(customer.tenant, customer.id, entity, home)
+        count_orders = document_type != "invoice" or settings.count_open_orders_at_invoice
+        today = self._ctx.clock.today(settings.time_zone)
+        oldest = position.oldest_due_date
+        return CreditFacts(
+            is_active=view.is_active,
+            is_enabled_for_entity=customer.is_enabled_for(entity),
+            on_credit_hold=view.credit_hold is not None,
+            limit=view.credit_limit,
+            currency=home,
+            exposure=Exposure(
+                receivables=position.receivables,
+                open_orders=position.open_orders if count_orders else Decimal(0),
+                document=document,
+            ),
+            days_past_due=max(0, (today - oldest).days) if oldest else 0,
+            customer_group=view.customer_group,
+        )
 
     def set_hold(self, actor: Actor, customer_id: str, *, reason: str, entity: str | None = None) -> Customer:
         """Put the customer (or its account with one entity) on credit hold (R-5.3)."""
