@@ -136,20 +136,21 @@ def heard_in_order(office: Office, datatable: list[list[str]]) -> None:
 # ---------------------------------------------------------------------------
 
 
-@when("every approver but the last has approved it")
-def all_but_last(office: Office) -> None:
-    request = office.request()
+@given(parsers.re(r"every approver but the last has approved (?:it|request (?P<label>\w+))"))
+@when(parsers.re(r"every approver but the last has approved (?:it|request (?P<label>\w+))"))
+def all_but_last(office: Office, label: str | None) -> None:
+    request = office.request(label)
     for role in request.steps[:-1]:
-        office.decide(office.approver_for(role, office.request()).user, approve=True)
+        office.decide(office.approver_for(role, office.request(label)).user, approve=True, label=label)
         office.succeeded()
-        assert office.request().state == "pending"
+        assert office.request(label).state == "pending"
 
 
-@when("the last approver approves it")
-def last_approves(office: Office) -> None:
-    request = office.request()
+@when(parsers.re(r"the last approver approves (?:it|request (?P<label>\w+))"))
+def last_approves(office: Office, label: str | None) -> None:
+    request = office.request(label)
     assert request.next_step == len(request.steps) - 1
-    office.decide(office.approver_for(request.steps[-1], request).user, approve=True)
+    office.decide(office.approver_for(request.steps[-1], request).user, approve=True, label=label)
 
 
 @then(parsers.parse('the audit trail has one new record, an "{operation}" of "{name}"'))

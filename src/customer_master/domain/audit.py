@@ -7,6 +7,8 @@ previous record of the same tenant, so any later edit breaks the chain and ``ver
 finds the first broken record. Personal values (e-mails, phones, street lines, contact
 and bank details, notes, an individual's name) enter the content only as their own salted
 hash, so an erasure (R-4.4) can blank a value and its salt while every link still holds.
+A value whose salt is gone must be blank (``None``, ``""`` or ``ERASED``): otherwise
+blanking a salt would let anyone rewrite the value unseen.
 
 >>> change_set({"name": "Old", "tags": []}, {"name": "New", "tags": []})
 {'name': {'before': 'Old', 'after': 'New'}}
@@ -77,8 +79,12 @@ class AuditRecord:
     hash: str = ""
 
 
-# Fields that move on every change and say nothing about it.
-_BOOKKEEPING = ("version", "updated_at", "created_at")
+# Fields that move on every change and say nothing about it; ``masked`` is a mark of
+# the read models (R-12.2), never stored data.
+_BOOKKEEPING = ("version", "updated_at", "created_at", "masked")
+
+# What an erasure (R-4.4) writes in place of a personal value whose salt it blanks.
+ERASED = "[erased]"
 
 
 def change_set(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -126,7 +132,7 @@ def record_hash(record: AuditRecord) -> str:
     """SHA-256 over the canonical content, personal values replaced by their digests."""
     changes = json.loads(_canonical(record.changes))
     for path, proof in record.personal.items():
-        _put(changes, path, {"digest": proof["digest"]})
+        _put(changes, path, {"digest": proof.get("digest")})
     content = {
         "id": record.id,
         "tenant": record.tenant,
@@ -146,7 +152,8 @@ def record_hash(record: AuditRecord) -> str:
 @frozen
 class ChainReport:
     """The result of walking a tenant's chain: how many records were checked and the
-    sequence number of the first broken one (``None`` when intact), with why."""
+    sequence number of the first broken one (``None`` when intact), with why. When a
+    record is missing, the first broken sequence number is the missing one's."""
 
     checked: int
     first_broken: int | None = None
@@ -165,7 +172,7 @@ def verify_chain(records: Iterable[AuditRecord]) -> ChainReport:
         checked += 1
         problem = _problem(record, previous)
         if problem is not None:
-            return ChainReport(checked, record.sequence, problem)
+            return ChainReport(checked, (previous.sequence if previous else 0) + 1, problem)
         previous = record
     return ChainReport(checked)
 
@@ -177,8 +184,13 @@ def _problem(record: AuditRecord, previous: AuditRecord | None) -> str | None:
     if record.previous_hash != (previous.hash if previous else ""):
         return "does not link to the record before it"
     for path, proof in record.personal.items():
+        if not isinstance(_at(record.changes, path.rpartition(".")[0]), Mapping):
+            return f"personal value {path} is not part of the record"
         value = _at(record.changes, path)
-        if proof.get("salt") and value is not None and value_digest(proof["salt"], value) != proof["digest"]:
+        if not proof.get("salt"):
+            if value not in (None, "", ERASED):
+                return f"personal value {path} was altered (its salt is gone but a value remains)"
+        elif value is not None and value_digest(proof["salt"], value) != proof.get("digest"):
             return f"personal value {path} was altered"
     if record_hash(record) != record.hash:
         return "its content does not match its hash"

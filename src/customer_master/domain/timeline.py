@@ -61,6 +61,32 @@ _OPERATION_WORDS = {
     "disable_entity": "disabled the customer for an entity",
 }
 
+_OPERATION_NOUNS = {
+    "create": "new customer",
+    "update": "change",
+    "deactivate": "deactivation",
+    "reactivate": "reactivation",
+    "merge": "merge",
+    "import": "import",
+    "hard_delete": "deletion for good",
+    "credit_hold": "credit hold",
+}
+
+_ROLE_WORDS = {"ar_manager": "AR manager", "cfo": "CFO", "sales_admin": "sales admin"}
+
+
+def role_words(role: str) -> str:
+    """A role as people say it: ``ar_manager`` → ``AR manager``, ``controller`` → ``controller``."""
+    return _ROLE_WORDS.get(role, role.replace("_", " "))
+
+
+def _noun(operation: str) -> str:
+    return _OPERATION_NOUNS.get(operation, operation.replace("_", " "))
+
+
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
 
 def timeline(
     *, notes: Iterable[Note], audit: Iterable[AuditRecord], requests: Iterable[ChangeRequest]
@@ -86,7 +112,7 @@ def timeline(
                 at=request.submitted_at,
                 kind="change_request_submitted",
                 actor=request.submitter,
-                summary=f"submitted a {request.operation} for {request.lane} approval",
+                summary=f"submitted {_with_article(_noun(request.operation))} for {request.lane} approval",
             )
         )
         for approval in request.approvals:
@@ -95,7 +121,7 @@ def timeline(
                     at=approval.at,
                     kind=f"change_request_{approval.decision}",
                     actor=approval.user,
-                    summary=f"{approval.decision} step {approval.step + 1} as {approval.role}"
+                    summary=f"{approval.decision} step {approval.step + 1} as {role_words(approval.role)}"
                     + (f": {approval.comment}" if approval.comment else ""),
                 )
             )

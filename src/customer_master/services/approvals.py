@@ -4,6 +4,9 @@ Approving the last step re-validates the operation against the current state and
 it atomically, with the audit record naming the submitter and every approval. If a
 customer changed since the request was submitted, or the operation no longer validates,
 the request fails — recorded as ``failed`` with the reason — and nothing is applied.
+
+A reader without ``view_sensitive`` sees bank numbers and credit figures in a request's
+payload masked (R-12.2); the workflow itself always works on the payload as submitted.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from attrs import evolve
 
 from customer_master.actor import Actor
 from customer_master.domain.approvals import ChangeRequest, approval_refusal, decide, is_fully_approved
+from customer_master.domain.config import TenantConfiguration
+from customer_master.domain.masking import masked_data
 from customer_master.domain.serialize import to_data
 from customer_master.errors import (
     BusinessRuleViolation,
@@ -40,12 +45,8 @@ class ApprovalService:
             self._appliers[operation] = applier
 
     def get(self, actor: Actor, request_id: str) -> ChangeRequest:
-        with self._ctx.storage.unit_of_work() as uow:
-            self._ctx.require(actor, "customer.read", uow.configuration.get(actor.tenant))
-            request = uow.change_requests.get(actor.tenant, request_id)
-        if request is None:
-            raise NotFound("change request", request_id)
-        return request
+        """The change request with this id in the actor's tenant."""
+        return self._shown(actor, self._load(actor, request_id))
 
     def list(
         self, actor: Actor, *, state: str | None = None, customer_id: str | None = None, mine: bool = False
@@ -53,20 +54,21 @@ class ApprovalService:
         """Requests of the tenant by state and customer; ``mine``: pending requests whose
         next step the actor may decide (my pending approvals)."""
         with self._ctx.storage.unit_of_work() as uow:
-            self._ctx.require(actor, "customer.read", uow.configuration.get(actor.tenant))
+            config = uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "customer.read", config)
             found = uow.change_requests.list(
                 actor.tenant, state="pending" if mine else state, customer_id=customer_id
             )
         if mine:
-            return [r for r in found if approval_refusal(r, actor.user, actor.roles) is None]
-        return found
+            found = [r for r in found if approval_refusal(r, actor.user, actor.roles) is None]
+        return [self._shown(actor, r, config) for r in found]
 
     def approve(self, actor: Actor, request_id: str, *, comment: str | None = None) -> ChangeRequest:
         """Approve the next step; on the last step, apply the operation (R-10.3)."""
         request = self._decidable(actor, request_id)
         decided = decide(request, user=actor.user, approve=True, at=self._ctx.clock.now(), comment=comment)
         if not is_fully_approved(decided):
-            return self._save(actor, request, decided)
+            return self._shown(actor, self._save(actor, request, decided))
         try:
             with self._ctx.transaction(actor, approved=decided) as tx:
                 self._check_versions(tx, decided)
@@ -77,7 +79,7 @@ class ApprovalService:
                 tx.uow.change_requests.save(applied, expected_approvals=len(request.approvals))
                 data = to_data(applied)
                 tx.emit("change_request_approved", {"request": data}, {"request": data})
-            return applied
+            return self._shown(actor, applied)
         except CustomerMasterError as failure:
             failed = evolve(decided, state="failed", decided_at=self._ctx.clock.now(), outcome=str(failure))
             self._save(actor, request, failed)
@@ -87,10 +89,30 @@ class ApprovalService:
         """Reject the next step; the request ends and nothing is applied (R-10.2)."""
         request = self._decidable(actor, request_id)
         rejected = decide(request, user=actor.user, approve=False, at=self._ctx.clock.now(), comment=comment)
-        return self._save(actor, request, rejected)
+        return self._shown(actor, self._save(actor, request, rejected))
+
+    def _load(self, actor: Actor, request_id: str) -> ChangeRequest:
+        """The request as stored (unmasked): what the workflow decides and applies."""
+        with self._ctx.storage.unit_of_work() as uow:
+            self._ctx.require(actor, "customer.read", uow.configuration.get(actor.tenant))
+            request = uow.change_requests.get(actor.tenant, request_id)
+        if request is None:
+            raise NotFound("change request", request_id)
+        return request
+
+    def _shown(
+        self, actor: Actor, request: ChangeRequest, config: TenantConfiguration | None = None
+    ) -> ChangeRequest:
+        """The request as this actor may see it (R-12.2)."""
+        if config is None:
+            with self._ctx.storage.unit_of_work() as uow:
+                config = uow.configuration.get(actor.tenant)
+        if self._ctx.can(actor, "view_sensitive", config):
+            return request
+        return evolve(request, payload=masked_data(request.payload))
 
     def _decidable(self, actor: Actor, request_id: str) -> ChangeRequest:
-        request = self.get(actor, request_id)
+        request = self._load(actor, request_id)
         refusal = approval_refusal(request, actor.user, actor.roles)
         if refusal is not None:
             if not request.is_pending:
@@ -110,9 +132,10 @@ class ApprovalService:
         for customer_id, version in request.customer_versions.items():
             current = tx.uow.customers.get(tx.tenant, customer_id)
             if current is None or current.version != version:
+                who = customer_id if current is None else current.code
                 now = "deleted" if current is None else f"at version {current.version}"
                 raise Conflict(
-                    f"customer {customer_id} changed since the request was submitted (was version {version}, "
+                    f"customer {who} changed since the request was submitted (was version {version}, "
                     f"now {now}); nothing was applied",
                     current_version=current.version if current else None,
                 )

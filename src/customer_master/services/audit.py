@@ -1,13 +1,18 @@
 """The audit trail, its verification, the customer timeline and internal notes
 (SPEC R-11). Reading the trail needs the ``audit.read`` permission; the timeline and
-notes belong to whoever may read the customer."""
+notes belong to whoever may read the customer. A reader without ``view_sensitive`` sees
+bank numbers and credit figures in the trail and the timeline masked (R-12.2); ``verify``
+always walks the records as stored."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from attrs import evolve
+
 from customer_master.actor import Actor
 from customer_master.domain.audit import AuditRecord, ChainReport, verify_chain
+from customer_master.domain.masking import masked_data
 from customer_master.domain.timeline import Note, TimelineEntry, timeline
 from customer_master.errors import FieldError, NotFound, ValidationFailed
 from customer_master.services.base import ServiceContext
@@ -20,16 +25,27 @@ class AuditService:
         self._ctx = context
 
     def trail(self, actor: Actor, customer_id: str | None = None) -> Sequence[AuditRecord]:
-        """The tenant's audit records (or one customer's), oldest first (R-11.1)."""
-        with self._ctx.storage.unit_of_work() as uow:
-            self._ctx.require(actor, "audit.read", uow.configuration.get(actor.tenant))
-            if customer_id is None:
-                return uow.audit.for_tenant(actor.tenant)
-            return uow.audit.for_customer(actor.tenant, customer_id)
+        """The tenant's audit records (or one customer's), oldest first (R-11.1); masked
+        for a reader without ``view_sensitive``, whose copy then no longer matches its
+        hashes (``verify`` checks the stored records)."""
+        records, sees_sensitive = self._records(actor, customer_id)
+        if sees_sensitive:
+            return records
+        return [evolve(r, changes=masked_data(r.changes)) for r in records]
 
     def verify(self, actor: Actor) -> ChainReport:
         """Walk the tenant's hash chain and report the first broken record (R-11.2)."""
-        return verify_chain(self.trail(actor))
+        records, _ = self._records(actor, None)
+        return verify_chain(records)
+
+    def _records(self, actor: Actor, customer_id: str | None) -> tuple[Sequence[AuditRecord], bool]:
+        with self._ctx.storage.unit_of_work() as uow:
+            config = uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "audit.read", config)
+            sees_sensitive = self._ctx.can(actor, "view_sensitive", config)
+            if customer_id is None:
+                return uow.audit.for_tenant(actor.tenant), sees_sensitive
+            return uow.audit.for_customer(actor.tenant, customer_id), sees_sensitive
 
     def add_note(self, actor: Actor, customer_id: str, text: str) -> Note:
         """Append an internal note; notes are never edited — a correction is a new note."""
@@ -60,11 +76,15 @@ class AuditService:
     def timeline(self, actor: Actor, customer_id: str) -> list[TimelineEntry]:
         """The customer's activity, newest first: changes, holds, approvals, notes (R-11.3)."""
         with self._ctx.storage.unit_of_work() as uow:
-            self._ctx.require(actor, "customer.read", uow.configuration.get(actor.tenant))
+            config = uow.configuration.get(actor.tenant)
+            self._ctx.require(actor, "customer.read", config)
             if uow.customers.get(actor.tenant, customer_id) is None:
                 raise NotFound("customer", customer_id)
-            return timeline(
+            entries = timeline(
                 notes=uow.notes.for_customer(actor.tenant, customer_id),
                 audit=uow.audit.for_customer(actor.tenant, customer_id),
                 requests=uow.change_requests.list(actor.tenant, customer_id=customer_id),
             )
+        if self._ctx.can(actor, "view_sensitive", config):
+            return entries
+        return [evolve(e, details=masked_data(e.details)) for e in entries]

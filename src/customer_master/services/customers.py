@@ -71,7 +71,7 @@ class CustomerService:
             request = tx.route(config, "create", payload=payload, kind=draft.kind)
             if request is not None:
                 return Outcome(None, warnings, request)
-            return self._store_new(tx, config, draft, warnings)
+            return self._reply(actor, config, self._store_new(tx, config, draft, warnings))
 
     def update(
         self, actor: Actor, customer_id: str, changes: Mapping[str, Any], *, version: int
@@ -84,7 +84,7 @@ class CustomerService:
             current = self._current(tx, customer_id, version)
             changed, warnings = self._validated_change(tx, config, current, changes)
             if changed is None:
-                return Outcome(current)
+                return self._reply(actor, config, Outcome(current))
             request = tx.route(
                 config,
                 "update",
@@ -94,7 +94,7 @@ class CustomerService:
             )
             if request is not None:
                 return Outcome(None, warnings, request)
-            return self._store_change(tx, current, changed, warnings)
+            return self._reply(actor, config, self._store_change(tx, current, changed, warnings))
 
     def deactivate(self, actor: Actor, customer_id: str, *, version: int | None = None) -> Outcome[Customer]:
         """Soft delete: the customer becomes inactive, its history stays (R-4.1)."""
@@ -144,6 +144,44 @@ class CustomerService:
         changed, warnings = self._validated_change(tx, config, current, changes)
         if changed is None:
             return Outcome(current)
+        return self._store_change(tx, current, changed, warnings)
+
+    # -- the two halves of a create or update, for bulk callers (imports, R-9) ---------
+    #
+    # An import checks each row inside its batch's unit of work and stores only the rows
+    # that pass, so a bad row is reported with its problems and costs nothing.
+
+    def check_new(
+        self, tx: Transaction, config: TenantConfiguration, payload: Mapping[str, Any]
+    ) -> tuple[Customer, tuple[FieldWarning, ...]]:
+        """Validate a create as ``create`` does (host defaults, every field, unique keys,
+        host validation, warnings) without storing it or drawing a code; raises
+        ``ValidationFailed``. ``store_new`` stores the result."""
+        payload = {**self._ctx.hooks.defaults(tx.tenant, payload), **payload}
+        return self._validated_new(tx, config, payload)
+
+    def store_new(
+        self,
+        tx: Transaction,
+        config: TenantConfiguration,
+        draft: Customer,
+        warnings: tuple[FieldWarning, ...],
+    ) -> Outcome[Customer]:
+        """Store a customer ``check_new`` validated, with its audit record and event."""
+        return self._store_new(tx, config, draft, warnings)
+
+    def check_change(
+        self, tx: Transaction, config: TenantConfiguration, current: Customer, changes: Mapping[str, Any]
+    ) -> tuple[Customer | None, tuple[FieldWarning, ...]]:
+        """Validate a partial update of ``current`` as ``update`` does; ``None`` when it
+        changes nothing. Raises ``ValidationFailed``, or ``BusinessRuleViolation`` for a
+        merged-away customer. ``store_change`` stores the result."""
+        return self._validated_change(tx, config, current, changes)
+
+    def store_change(
+        self, tx: Transaction, current: Customer, changed: Customer, warnings: tuple[FieldWarning, ...]
+    ) -> Outcome[Customer]:
+        """Store a change ``check_change`` validated: version check (R-1.9), audit, event."""
         return self._store_change(tx, current, changed, warnings)
 
     def _store_new(
@@ -247,6 +285,14 @@ class CustomerService:
         config = tx.uow.configuration.get(tx.tenant)
         self._ctx.require(tx.actor, permission, config)
         return config
+
+    def _reply(
+        self, actor: Actor, config: TenantConfiguration, outcome: Outcome[Customer]
+    ) -> Outcome[Customer]:
+        """What a change gives back, masked like any read for this actor (R-12.2)."""
+        if outcome.value is None:
+            return outcome
+        return evolve(outcome, value=self._shown(actor, config, outcome.value))
 
     def _shown(self, actor: Actor, config: TenantConfiguration, customer: Customer) -> Customer:
         """The customer as this actor may see it (R-12.2)."""
@@ -370,7 +416,7 @@ class CustomerService:
             config = self._config(tx, "customer.write")
             current = self._current(tx, customer_id, version)
             if current.status == status:
-                return Outcome(current)
+                return self._reply(actor, config, Outcome(current))
             request = tx.route(
                 config,
                 operation,
@@ -380,7 +426,8 @@ class CustomerService:
             )
             if request is not None:
                 return Outcome(None, (), request)
-            return Outcome(self._apply_status(tx, customer_id, status, current.version))
+            stored = self._apply_status(tx, customer_id, status, current.version)
+            return self._reply(actor, config, Outcome(stored))
 
     def _set_entity(
         self, actor: Actor, customer_id: str, entity: str, enabled: bool, version: int | None
@@ -394,7 +441,7 @@ class CustomerService:
             current = self._current(tx, customer_id, version)
             entities = current.enabled_entities | {entity} if enabled else current.enabled_entities - {entity}
             if entities == current.enabled_entities:
-                return current
+                return self._shown(actor, config, current)
             changed = evolve(current, enabled_entities=entities, updated_at=self._ctx.clock.now())
             stored = tx.uow.customers.update(changed, expected_version=current.version)
             delta = change_set(to_data(current), to_data(stored))
@@ -404,7 +451,7 @@ class CustomerService:
                 {"customer": stored, "changes": delta},
                 {"customer": to_data(stored), "changes": delta},
             )
-        return stored
+        return self._shown(actor, config, stored)
 
 
 def _found(customer: Customer | None, key: str) -> Customer:
