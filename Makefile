@@ -14,8 +14,21 @@ $(STAMP): $(BIN)/python pyproject.toml examples/sales_plugin/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]' -e examples/sales_plugin
 	touch $(STAMP)
 
+# The demo: a fresh SQLite file with the seeded demo tenant, its API keys printed, and
+# the API served on http://127.0.0.1:8000 (docs at /docs) until Ctrl-C.
+DEMO_DB := .demo/customer-master.db
+DEMO_URL := sqlite:///$(DEMO_DB)
+
 demo: $(STAMP)
-	$(BIN)/python examples/demo.py
+	@mkdir -p $(dir $(DEMO_DB)) && rm -f $(DEMO_DB)
+	@$(BIN)/customer-master --url $(DEMO_URL) migrate
+	@$(BIN)/customer-master --url $(DEMO_URL) seed-demo
+	@echo
+	@echo "Docs:  http://127.0.0.1:8000/docs   (Authorize with ana's key to try every call)"
+	@echo "Try:   curl -H 'X-API-Key: <ana key>' 'http://127.0.0.1:8000/customers?name=kedai'"
+	@echo "       curl -H 'X-API-Key: <ana key>' 'http://127.0.0.1:8000/change-requests?mine=true'"
+	@echo
+	@$(BIN)/customer-master --url $(DEMO_URL) serve --bind 127.0.0.1:8000 --workers 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src adapters tests examples bench

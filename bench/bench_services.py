@@ -45,7 +45,9 @@ def main() -> None:
         for i in range(1000)
         for q in (0, 10, 100)
     ]
-    cm.configuration.save_price_list(admin, {"code": "STD", "name": "Standard", "currency": "USD", "lines": lines})
+    cm.configuration.save_price_list(
+        admin, {"code": "STD", "name": "Standard", "currency": "USD", "lines": lines}
+    )
     cm.configuration.update_settings(admin, {"standard_price_list": "STD"})
 
     started = time.perf_counter()
@@ -53,9 +55,15 @@ def main() -> None:
     for n in range(args.customers):
         created = cm.customers.create(
             admin,
-            {"name": f"Customer {n}", "kind": "individual", "legal_entity": "US01", "currency": "USD",
-             "credit_limit": "50000", "payment_terms": "NET30"},
-        )  # fmt: skip
+            {
+                "name": f"Customer {n}",
+                "kind": "individual",
+                "legal_entity": "US01",
+                "currency": "USD",
+                "credit_limit": "50000",
+                "payment_terms": "NET30",
+            },
+        )
         ids.append(created.value.id)
     print(f"{'customer creates (memory)':<48} {args.customers / (time.perf_counter() - started):>12,.0f} /s")
 
@@ -65,12 +73,28 @@ def main() -> None:
             day = date(2026, 2, 1) + timedelta(days=k)
             receivables.add_item(
                 "bench",
-                OpenItem(number=f"INV-{n}-{k}", customer_id=customer_id, entity="US01", kind="invoice",
-                         document_date=day, due_date=day + timedelta(days=30), amount=Decimal("100"),
-                         balance=Decimal("100"), currency="USD"),
-            )  # fmt: skip
-        receivables.add_order("bench", OpenOrder(number=f"SO-{n}", customer_id=customer_id, entity="US01",
-                                                 amount=Decimal("500"), currency="USD"))  # fmt: skip
+                OpenItem(
+                    number=f"INV-{n}-{k}",
+                    customer_id=customer_id,
+                    entity="US01",
+                    kind="invoice",
+                    document_date=day,
+                    due_date=day + timedelta(days=30),
+                    amount=Decimal("100"),
+                    balance=Decimal("100"),
+                    currency="USD",
+                ),
+            )
+        receivables.add_order(
+            "bench",
+            OpenOrder(
+                number=f"SO-{n}",
+                customer_id=customer_id,
+                entity="US01",
+                amount=Decimal("500"),
+                currency="USD",
+            ),
+        )
 
     amount = Decimal("1250.00")
     rate(
@@ -81,9 +105,13 @@ def main() -> None:
     rate(
         "price resolutions (memory, façade, standard list)",
         lambda i: cm.pricing.resolve(
-            admin, ids[i % len(ids)], entity="US01", item_code=f"ITEM-{i % 1000:04d}",
-            quantity=Decimal(12), on=date(2026, 3, 2),
-        ),  # fmt: skip
+            admin,
+            ids[i % len(ids)],
+            entity="US01",
+            item_code=f"ITEM-{i % 1000:04d}",
+            quantity=Decimal(12),
+            on=date(2026, 3, 2),
+        ),
         args.seconds,
     )
     rate(

@@ -9,7 +9,7 @@ operations therefore leave nothing behind.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from types import TracebackType
@@ -25,12 +25,14 @@ from customer_master.domain.customer import Customer
 from customer_master.domain.events import Event
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.receivables import OpenItem, OpenOrder
-from customer_master.domain.search import CustomerQuery, Page, matches, sort_key
+from customer_master.domain.search import CustomerQuery, Page, matches, sort_key, word_starts
 from customer_master.domain.timeline import Note
 from customer_master.errors import BusinessRuleViolation, Conflict
-from customer_master.ports import ExchangeRates, ReceivablesPosition
+from customer_master.ports import CustomerKey, ExchangeRates, ReceivablesPosition
 
 _DELETED = None
+# How many look-alike names the similar-name check scores at most (R-3.4).
+SIMILAR_CANDIDATES = 500
 
 
 class _State:
@@ -125,6 +127,46 @@ class MemoryCustomers:
     def similar_name_candidates(self, tenant: str, name: str) -> Iterable[tuple[str, str]]:
         return [(c.code, c.name) for c in self._all(tenant) if c.is_active]
 
+    # -- bulk methods for imports (ports.BulkCustomers): one scan per batch ----------
+
+    def holders_of_keys(self, tenant: str, keys: Collection[CustomerKey]) -> dict[CustomerKey, list[str]]:
+        wanted = set(keys)
+        found: dict[CustomerKey, list[str]] = {}
+        for c in self._all(tenant):
+            held: list[CustomerKey] = [("code", c.code)]
+            held += [("external_ref", f"{r.system}:{r.ref}") for r in c.external_refs]
+            if c.is_active:
+                held += [("tax_id", t.number) for t in c.tax_ids]
+                held += [("email", c.email.lower())] if c.email else []
+            for key in held:
+                if key in wanted:
+                    found.setdefault(key, []).append(c.id)
+        return found
+
+    def similar_name_candidates_for(
+        self, tenant: str, names: Collection[str]
+    ) -> dict[str, list[tuple[str, str]]]:
+        """Candidates sharing the first three letters of a word, as the SQL adapter
+        pre-filters, at most ``SIMILAR_CANDIDATES`` a name."""
+        wanted = {start for name in names for start in word_starts(name)}
+        by_start: dict[str, list[tuple[str, str]]] = {start: [] for start in wanted}
+        for c in self._all(tenant):
+            if c.is_active:
+                for start in word_starts(c.name) & wanted:
+                    if len(by_start[start]) < SIMILAR_CANDIDATES:
+                        by_start[start].append((c.code, c.name))
+        answers: dict[str, list[tuple[str, str]]] = {}
+        for name in names:
+            candidates: dict[str, str] = {}
+            for start in sorted(word_starts(name)):
+                candidates.update(by_start[start][: SIMILAR_CANDIDATES - len(candidates)])
+            answers[name] = list(candidates.items())
+        return answers
+
+    def add_many(self, customers: Sequence[Customer]) -> None:
+        for customer in customers:
+            self.add(customer)
+
     def list(self, tenant: str, query: CustomerQuery) -> Page:
         keyed = sorted(
             ((sort_key(c, query.sort), c) for c in self._all(tenant) if matches(c, query)),
@@ -195,6 +237,9 @@ class MemoryAudit:
     def append(self, record: AuditRecord) -> None:
         self.staged.append(record)
 
+    def append_many(self, records: Sequence[AuditRecord]) -> None:
+        self.staged.extend(records)
+
     def for_customer(self, tenant: str, customer_id: str) -> Sequence[AuditRecord]:
         return [r for r in self.for_tenant(tenant) if customer_id in r.customer_ids]
 
@@ -212,6 +257,9 @@ class MemoryOutbox:
 
     def add(self, event: Event) -> None:
         self.staged.append(event)
+
+    def add_many(self, events: Sequence[Event]) -> None:
+        self.staged.extend(events)
 
     def pending(self, limit: int = 100) -> Sequence[Event]:
         return [e for e in self._state.outbox if e.id not in self._state.relayed][:limit]
@@ -395,15 +443,36 @@ class MemoryReceivables:
         self._lock = threading.Lock()
         self._items: dict[tuple[str, str], list[OpenItem]] = {}
         self._orders: dict[tuple[str, str], list[OpenOrder]] = {}
+        # (tenant, entity, kind, number) -> the customer holding that document
+        self._item_owner: dict[tuple[str, str, str, str], str] = {}
         self.rates = rates
         self.rate_date = today
 
     def add_item(self, tenant: str, item: OpenItem) -> None:
+        """Record an open item; posting the same document (entity, kind and number) again
+        replaces it, so a host can resend an invoice with its new balance."""
         with self._lock:
+            key = (tenant, item.entity, item.kind, item.number)
+            previous = self._item_owner.get(key)
+            if previous is not None:
+                self._items[(tenant, previous)] = [
+                    i for i in self._items[(tenant, previous)] if (i.entity, i.kind, i.number) != key[1:]
+                ]
+            self._item_owner[key] = item.customer_id
             self._items.setdefault((tenant, item.customer_id), []).append(item)
 
     def add_order(self, tenant: str, order: OpenOrder) -> None:
+        """Record an open order; the same order number again replaces it."""
         with self._lock:
+            key = (tenant, order.entity, "order", order.number)
+            previous = self._item_owner.get(key)
+            if previous is not None:
+                self._orders[(tenant, previous)] = [
+                    o
+                    for o in self._orders[(tenant, previous)]
+                    if (o.entity, o.number) != (order.entity, order.number)
+                ]
+            self._item_owner[key] = order.customer_id
             self._orders.setdefault((tenant, order.customer_id), []).append(order)
 
     def items(self, tenant: str, customer_id: str) -> list[OpenItem]:
@@ -419,6 +488,9 @@ class MemoryReceivables:
             for store in (self._items, self._orders):
                 moved = [evolve(x, customer_id=target_id) for x in store.pop((tenant, source_id), [])]
                 store.setdefault((tenant, target_id), []).extend(moved)  # type: ignore[arg-type]
+            for key, owner in self._item_owner.items():
+                if key[0] == tenant and owner == source_id:
+                    self._item_owner[key] = target_id
 
     def position(self, tenant: str, customer_id: str, entity: str, currency: str) -> ReceivablesPosition:
         items = [

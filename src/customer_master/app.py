@@ -27,6 +27,8 @@ from customer_master.services.base import ServiceContext
 from customer_master.services.configuration import ConfigurationService
 from customer_master.services.credit import CreditService
 from customer_master.services.customers import CustomerService
+from customer_master.services.exporting import ExportService
+from customer_master.services.importing import ImportService
 from customer_master.services.lifecycle import LifecycleService
 from customer_master.services.pricing import PricingService
 from customer_master.services.terms import TermsService
@@ -51,7 +53,8 @@ class CustomerMaster:
     """Everything a host needs: ``customers``, ``configuration``, the rules — ``credit``
     (checks and holds), ``terms`` (schedules), ``pricing`` (price resolution),
     ``lifecycle`` (merge, hard delete) — and ``approvals`` (change requests), ``audit``
-    (trail, verify, notes, timeline) and ``access`` (API keys)."""
+    (trail, verify, notes, timeline), ``access`` (API keys), and ``imports`` and
+    ``exports`` (bulk import and export of customers, R-9)."""
 
     def __init__(
         self,
@@ -84,6 +87,9 @@ class CustomerMaster:
         )
         self.approvals.register(("merge", "hard_delete"), self.lifecycle.apply_request)
         self.approvals.register(("credit_hold",), self.credit.apply_request)
+        self.imports = ImportService(self.context, self.customers)
+        self.exports = ExportService(self.context)
+        self.approvals.register(("import",), self.imports.apply_request)
 
     @classmethod
     def from_url(

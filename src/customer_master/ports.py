@@ -8,11 +8,11 @@ writes of one operation go through one unit of work and become visible together 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from attrs import frozen
 
@@ -176,6 +176,52 @@ class ApiKeyRepository(Protocol):
 
     def for_tenant(self, tenant: str) -> Sequence[ApiKey]:
         """The tenant's keys."""
+
+
+# ---------------------------------------------------------------------------
+# Optional bulk methods: a storage adapter may offer them for imports (R-9)
+# ---------------------------------------------------------------------------
+
+# A key that finds customers: ("code", "CUS-0001"), ("external_ref", "salesforce:001…"),
+# ("tax_id", compacted number), ("email", lower-case address).
+CustomerKey = tuple[str, str]
+
+
+@runtime_checkable
+class BulkCustomers(Protocol):
+    """What an import asks once per batch instead of once per row, when the customer
+    repository offers it. Every answer includes the unit of work's own writes."""
+
+    def holders_of_keys(
+        self, tenant: str, keys: Collection[CustomerKey]
+    ) -> Mapping[CustomerKey, Sequence[str]]:
+        """For each key, the ids of the customers holding it, exactly as ``get_by_code``,
+        ``find_by_external_ref`` (any status), ``find_by_tax_id`` and ``find_by_email``
+        (active customers) would find them; keys nobody holds may be left out."""
+
+    def similar_name_candidates_for(
+        self, tenant: str, names: Collection[str]
+    ) -> Mapping[str, Sequence[tuple[str, str]]]:
+        """``similar_name_candidates`` for many names at once."""
+
+    def add_many(self, customers: Sequence[Customer]) -> None:
+        """``add`` for many new customers at once (the codes are known to be free)."""
+
+
+@runtime_checkable
+class BulkAuditLog(Protocol):
+    """An audit log that appends many sealed records at once."""
+
+    def append_many(self, records: Sequence[AuditRecord]) -> None:
+        """``append`` for records already chained one after the other, in order."""
+
+
+@runtime_checkable
+class BulkOutbox(Protocol):
+    """An outbox that stores many events at once."""
+
+    def add_many(self, events: Sequence[Event]) -> None:
+        """``add`` for many events, in order."""
 
 
 class UnitOfWork(Protocol):

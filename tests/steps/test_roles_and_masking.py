@@ -18,7 +18,7 @@ from office import (
     snapshot,
     waiting_request,
 )
-from pytest_bdd import given, parsers, scenario, scenarios, then, when
+from pytest_bdd import given, parsers, scenarios, then, when
 from vocabulary import Story, split_names
 
 from customer_master import Actor, CustomerMaster, Forbidden, NotFound

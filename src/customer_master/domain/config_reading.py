@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, cast, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
@@ -64,7 +65,7 @@ def read_custom_field(data: Mapping[str, object]) -> CustomField:
 
 _SETTING_KINDS: dict[str, str] = {
     "auto_generate_code": "bool",
-    "code_prefix": "text",
+    "code_prefix": "prefix",
     "code_width": "int",
     "enforce_unique_tax_id": "bool",
     "company_requires_email": "bool",
@@ -72,7 +73,7 @@ _SETTING_KINDS: dict[str, str] = {
     "large_credit_limit": "decimal",
     "similar_name_threshold": "decimal",
     "exemption_warning_days": "int",
-    "time_zone": "text",
+    "time_zone": "time_zone",
     "merge_policy": "merge_policy",
     "use_last_price": "bool",
     "rounding": "rounding",
@@ -148,9 +149,34 @@ def _setting(r: Reader, name: str, kind: str) -> object:
             if policy not in _CHOICES["policy"]:
                 r.error(f"{name}.{group}", "not_allowed", "must be one of: block, warn, off")
         return tuple(sorted((str(g), str(p)) for g, p in mapping.items()))
+    if kind == "prefix":
+        return _code_prefix(r, name)
+    if kind == "time_zone":
+        return _time_zone(r, name)
     if kind == "text":
         return r.text(name, max_length=64)
     return r.choice(name, _CHOICES[kind], required=True)
+
+
+def _code_prefix(r: Reader, name: str) -> str:
+    """A code prefix: empty, or characters a code may hold (R-1.1)."""
+    value = r.raw(name)
+    if not isinstance(value, str) or (value and not CODE_PATTERN.match(value.upper())) or len(value) > 16:
+        r.error(name, "invalid", "must be up to 16 characters of A-Z, 0-9, '.', '_' or '-' (may be empty)")
+        return ""
+    return value.upper()
+
+
+def _time_zone(r: Reader, name: str) -> str:
+    """An IANA time zone such as ``Asia/Kuala_Lumpur``."""
+    value = r.text(name, required=True, max_length=64)
+    if value is None:
+        return "UTC"
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.error(name, "invalid", "is not an IANA time zone (e.g. Asia/Kuala_Lumpur, Europe/Berlin, UTC)")
+    return value
 
 
 def read_price_list(data: Mapping[str, object]) -> PriceList:

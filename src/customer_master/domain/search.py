@@ -80,6 +80,18 @@ def matches(customer: Customer, query: CustomerQuery) -> bool:
     return query.name is None or name_matches(customer.name, query.name)
 
 
+def word_starts(name: str) -> set[str]:
+    """The first three letters of each word of the folded name, with and without its
+    punctuation: how storage pre-filters look-alike names for the similar-name warning
+    (R-3.4) before the core scores them.
+
+    >>> sorted(word_starts("O'Brien & Co."))
+    ['&', 'co', 'co.', "o'b", 'obr']
+    """
+    words = fold(name).split()
+    return {w[:3] for w in words} | {s[:3] for w in words if (s := "".join(ch for ch in w if ch.isalnum()))}
+
+
 def name_matches(name: str, search: str) -> bool:
     """Case- and accent-insensitive prefix match on the whole name or any of its words."""
     wanted = fold(search)

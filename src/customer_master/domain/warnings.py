@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from customer_master.domain.config import TenantSettings
 from customer_master.domain.customer import Customer
@@ -58,9 +58,17 @@ def most_similar_name(
 ) -> tuple[str, str, float] | None:
     """The candidate ``(code, name, score)`` whose name is most like ``name``, if any
     scores at least ``threshold`` (0–100, case and punctuation ignored)."""
-    best: tuple[str, str, float] | None = None
-    for code, other in candidates:
-        score = fuzz.token_sort_ratio(name, other, processor=utils.default_process)
-        if score >= threshold and (best is None or score > best[2]):
-            best = (code, other, score)
-    return best
+    # Scored in one call into rapidfuzz (C), not one Python call per candidate: a bulk
+    # import scores hundreds of candidates a row. The first of equal scores wins.
+    pairs = list(candidates)
+    best = process.extractOne(
+        name,
+        [other for _, other in pairs],
+        scorer=fuzz.token_sort_ratio,
+        processor=utils.default_process,
+        score_cutoff=threshold,
+    )
+    if best is None:
+        return None
+    other, score, index = best
+    return pairs[index][0], other, score

@@ -69,9 +69,13 @@ class AuditService:
         return note
 
     def notes(self, actor: Actor, customer_id: str) -> Sequence[Note]:
+        """The customer's notes, oldest first."""
         with self._ctx.storage.unit_of_work() as uow:
             self._ctx.require(actor, "customer.read", uow.configuration.get(actor.tenant))
-            return uow.notes.for_customer(actor.tenant, customer_id)
+            notes = uow.notes.for_customer(actor.tenant, customer_id)
+            if not notes and uow.customers.get(actor.tenant, customer_id) is None:
+                raise NotFound("customer", customer_id)
+            return notes
 
     def timeline(self, actor: Actor, customer_id: str) -> list[TimelineEntry]:
         """The customer's activity, newest first: changes, holds, approvals, notes (R-11.3)."""

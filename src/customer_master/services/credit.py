@@ -24,10 +24,11 @@ from customer_master.domain.credit import (
 )
 from customer_master.domain.customer import CreditHold, CreditRelease, Customer, EntityOverride
 from customer_master.domain.effective import effective_view
-from customer_master.domain.masking import masked_decision
+from customer_master.domain.masking import masked_customer, masked_decision
+from customer_master.domain.money import round_money
 from customer_master.domain.serialize import to_data
 from customer_master.errors import BusinessRuleViolation, FieldError, NotFound, ValidationFailed
-from customer_master.services.base import ServiceContext, Transaction
+from customer_master.services.base import Outcome, ServiceContext, Transaction
 
 
 class CreditService:
@@ -107,22 +108,27 @@ class CreditService:
             limit=view.credit_limit,
             currency=home,
             exposure=Exposure(
-                receivables=position.receivables,
-                open_orders=position.open_orders if count_orders else Decimal(0),
-                document=document,
+                receivables=round_money(position.receivables, home, settings.rounding),
+                open_orders=round_money(
+                    position.open_orders if count_orders else Decimal(0), home, settings.rounding
+                ),
+                document=round_money(document, home, settings.rounding),
             ),
             days_past_due=max(0, (today - oldest).days) if oldest else 0,
             customer_group=view.customer_group,
         )
 
-    def set_hold(self, actor: Actor, customer_id: str, *, reason: str, entity: str | None = None) -> Customer:
-        """Put the customer (or its account with one entity) on credit hold (R-5.3)."""
+    def set_hold(
+        self, actor: Actor, customer_id: str, *, reason: str, entity: str | None = None
+    ) -> Outcome[Customer]:
+        """Put the customer (or its account with one entity) on credit hold (R-5.3). Green
+        by default (R-10.1); in a tenant that routes holds, the change request is returned."""
         if not reason.strip():
             raise ValidationFailed([FieldError("reason", "blank", "a credit hold needs a reason")])
         hold = CreditHold(reason=reason.strip(), by=actor.user, at=self._ctx.clock.now())
         return self._change_hold(actor, customer_id, entity, hold)
 
-    def release_hold(self, actor: Actor, customer_id: str, *, entity: str | None = None) -> Customer:
+    def release_hold(self, actor: Actor, customer_id: str, *, entity: str | None = None) -> Outcome[Customer]:
         """Lift the credit hold of the customer (or of one entity's override)."""
         return self._change_hold(actor, customer_id, entity, None)
 
@@ -172,7 +178,7 @@ class CreditService:
 
     def _change_hold(
         self, actor: Actor, customer_id: str, entity: str | None, hold: CreditHold | None
-    ) -> Customer:
+    ) -> Outcome[Customer]:
         with self._ctx.transaction(actor) as tx:
             config = tx.uow.configuration.get(actor.tenant)
             self._ctx.require(actor, "credit.hold", config)
@@ -188,8 +194,9 @@ class CreditService:
                 customer_versions={current.id: current.version},
             )
             if request is not None:
-                return current
-            return self._apply_hold(tx, current, entity, hold)
+                return Outcome(None, (), request)
+            stored = self._apply_hold(tx, current, entity, hold)
+        return Outcome(stored if self._ctx.can(actor, "view_sensitive", config) else masked_customer(stored))
 
     def apply_request(self, tx: Transaction, request: ChangeRequest) -> Customer:
         """Apply an approved credit-hold change (for tenants that put holds in a lane)."""

@@ -1,0 +1,47 @@
+"""Serving the API: gunicorn for real use (pre-forked workers, each with its own façade
+and connections), Flask's development server with ``--dev``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class ApiServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn running ``create_app(url=...)``; each worker builds its own app, so no
+    database connection crosses a fork."""
+
+    def __init__(self, url: str, options: dict[str, Any]) -> None:
+        self.url = url
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from customer_master_http import create_app
+
+        return create_app(url=self.url)
+
+
+def run_gunicorn(url: str, bind: str, *, workers: int, threads: int = 1, access_log: bool = True) -> None:
+    options = {
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "accesslog": "-" if access_log else None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "customer-master",
+    }
+    ApiServer(url, options).run()
+
+
+def run_dev(url: str, host: str, port: int) -> None:
+    from customer_master_http import create_app
+
+    create_app(url=url).run(host=host, port=port, debug=False, use_reloader=False)

@@ -1,0 +1,13 @@
+"""The API's resources, one Blueprint per capability."""
+
+from customer_master_http.resources import approvals, configuration, customers, receivables, rules, system
+
+BLUEPRINTS = (
+    customers.blp,
+    rules.blp,
+    receivables.blp,
+    approvals.approvals,
+    approvals.audit,
+    configuration.blp,
+    system.blp,
+)

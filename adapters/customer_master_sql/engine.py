@@ -1,0 +1,107 @@
+"""Engines for the three supported databases, chosen by URL (R-16.1).
+
+- ``sqlite:///path.db``: WAL journal (readers never wait for the writer), foreign keys
+  on, a 30-second busy timeout. SQLAlchemy, not the driver, opens transactions: a plain
+  ``BEGIN`` (a read snapshot), ``BEGIN IMMEDIATE`` for a write (``Work.writing``,
+  docs/decisions/0007), or nothing for single-statement reads.
+- ``postgresql+psycopg://…`` and ``mysql+pymysql://…`` (MariaDB too): READ COMMITTED;
+  version checks and row-locked counters give the guarantees (docs/decisions/0007).
+
+The URL query may carry ``migrate=1`` to upgrade the schema on opening; it is removed
+before the URL reaches the driver.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
+
+from customer_master_sql.types import dumps
+
+# Execution option naming the statement that opens a transaction on SQLite:
+# "BEGIN" (the default), "BEGIN IMMEDIATE" (a connection that writes at once), or None.
+SQLITE_BEGIN = "cm_sqlite_begin"
+
+_TRUE = ("1", "true", "yes", "on")
+
+
+def parse_url(url: str | URL) -> tuple[URL, bool]:
+    """The URL without customer-master's own options, and whether it asks to migrate."""
+    parsed = make_url(url)
+    wants_migrate = str(parsed.query.get("migrate", "")).lower() in _TRUE
+    return parsed.difference_update_query(["migrate"]), wants_migrate
+
+
+def make_engine(url: URL, **options: Any) -> Engine:
+    """An engine for ``url`` set up as the module docstring says."""
+    backend = url.get_backend_name()
+    common: dict[str, Any] = {"json_serializer": dumps, "json_deserializer": json.loads}
+    if backend == "sqlite":
+        return _sqlite_engine(url, {**common, **options})
+    if backend in ("mysql", "mariadb"):
+        if "charset" not in url.query:
+            url = url.update_query_dict({"charset": "utf8mb4"})
+        return create_engine(url, isolation_level="READ COMMITTED", pool_recycle=3600, **common, **options)
+    if backend == "postgresql":
+        return create_engine(url, isolation_level="READ COMMITTED", **common, **options)
+    raise ValueError(f"customer-master does not support {backend!r} databases (sqlite, postgresql, mysql)")
+
+
+def is_file_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+
+
+def _sqlite_engine(url: URL, options: dict[str, Any]) -> Engine:
+    in_memory = not is_file_sqlite(url)
+    connect_args = {"timeout": 30, "check_same_thread": False}
+    if in_memory:
+        # One shared connection, so every unit of work sees the same database.
+        options.setdefault("poolclass", StaticPool)
+    engine = create_engine(url, connect_args=connect_args, **options)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy, not the sqlite3 module, decides when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        statement = connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN")
+        if statement:
+            connection.exec_driver_sql(statement)
+
+    return engine
+
+
+def reader_engine(engine: Engine) -> Engine:
+    """An engine for single-statement reads outside units of work (credit-check
+    positions, last prices): no transaction around them, and on SQLite one connection
+    kept per thread, so the hot path pays for its query and little else."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    if engine.dialect.name != "sqlite":
+        return engine
+    if not is_file_sqlite(engine.url):
+        return engine.execution_options(**{SQLITE_BEGIN: None})
+    options = {"json_serializer": dumps, "json_deserializer": json.loads}
+    readers = _sqlite_engine(
+        engine.url,
+        {**options, "poolclass": SingletonThreadPool, "pool_size": 32, "pool_reset_on_return": None},
+    )
+    return readers.execution_options(**{SQLITE_BEGIN: None})
+
+
+def write_options(engine: Engine) -> dict[str, Any]:
+    """Execution options for a connection that will write."""
+    return {SQLITE_BEGIN: "BEGIN IMMEDIATE"} if engine.dialect.name == "sqlite" else {}

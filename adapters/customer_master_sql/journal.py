@@ -1,0 +1,109 @@
+"""What is written alongside a change: the audit trail, notes and the outbox (R-11, R-15.2).
+
+The audit trail is a hash chain per tenant (``customer_master.domain.audit.seal``):
+``last`` takes the tenant's writer lock before reading the latest record, so two
+writers cannot both chain onto it, and the primary key ``(tenant, sequence)`` would
+refuse a fork anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select, update
+
+from customer_master.domain.audit import AuditRecord
+from customer_master.domain.events import Event
+from customer_master.domain.timeline import Note
+from customer_master_sql import mapping
+from customer_master_sql.tables import audit_customers, audit_log, notes, outbox
+from customer_master_sql.work import Work
+
+_CHUNK = 500
+
+
+class SqlAudit:
+    """``AuditLog``: append-only, each tenant's records in sequence order."""
+
+    def __init__(self, work: Work) -> None:
+        self._work = work
+        self._conn = work.connection
+
+    def last(self, tenant: str) -> AuditRecord | None:
+        self._work.writing(tenant)
+        a = audit_log.c
+        statement = select(audit_log).where(a.tenant == tenant).order_by(a.sequence.desc()).limit(1)
+        row = self._conn.execute(statement).first()
+        return None if row is None else mapping.audit_from(row._mapping)
+
+    def append(self, record: AuditRecord) -> None:
+        self._work.writing(record.tenant)
+        self._conn.execute(insert(audit_log), [mapping.audit_row(record)])
+        named = [
+            {"tenant": record.tenant, "customer_id": customer_id, "sequence": record.sequence}
+            for customer_id in dict.fromkeys(record.customer_ids)
+        ]
+        if named:
+            self._conn.execute(insert(audit_customers), named)
+
+    def for_customer(self, tenant: str, customer_id: str) -> Sequence[AuditRecord]:
+        a, n = audit_log.c, audit_customers.c
+        statement = (
+            select(audit_log)
+            .join(audit_customers, (n.tenant == a.tenant) & (n.sequence == a.sequence))
+            .where(n.tenant == tenant, n.customer_id == customer_id)
+            .order_by(a.sequence)
+        )
+        return [mapping.audit_from(row._mapping) for row in self._conn.execute(statement)]
+
+    def for_tenant(self, tenant: str) -> Sequence[AuditRecord]:
+        statement = select(audit_log).where(audit_log.c.tenant == tenant).order_by(audit_log.c.sequence)
+        return [mapping.audit_from(row._mapping) for row in self._conn.execute(statement)]
+
+
+class SqlNotes:
+    """``NoteRepository``: internal notes, append-only, oldest first."""
+
+    def __init__(self, work: Work) -> None:
+        self._work = work
+        self._conn = work.connection
+
+    def add(self, note: Note) -> None:
+        self._work.writing(note.tenant)
+        self._conn.execute(insert(notes), [mapping.note_row(note)])
+
+    def for_customer(self, tenant: str, customer_id: str) -> Sequence[Note]:
+        n = notes.c
+        statement = select(notes).where(n.tenant == tenant, n.customer_id == customer_id).order_by(n.row_id)
+        return [mapping.note_from(row._mapping) for row in self._conn.execute(statement)]
+
+
+class SqlOutbox:
+    """``Outbox``: events written with the change; the relay reads them in order."""
+
+    def __init__(self, work: Work) -> None:
+        self._work = work
+        self._conn = work.connection
+
+    def add(self, event: Event) -> None:
+        # Under the writer lock, a tenant's events get positions in commit order.
+        self._work.writing(event.tenant)
+        self._conn.execute(insert(outbox), [mapping.event_row(event)])
+        self._work.own_events.add(event.id)
+
+    def pending(self, limit: int = 100) -> Sequence[Event]:
+        # Events this unit of work wrote are not committed yet, so not pending.
+        own = self._work.own_events
+        o = outbox.c
+        statement = select(outbox).where(o.relayed_at.is_(None)).order_by(o.position).limit(limit + len(own))
+        events = [mapping.event_from(row._mapping) for row in self._conn.execute(statement)]
+        return [event for event in events if event.id not in own][:limit]
+
+    def mark_relayed(self, event_ids: Iterable[str]) -> None:
+        ids = list(event_ids)
+        self._work.writing(None)
+        now = datetime.now(UTC)
+        for start in range(0, len(ids), _CHUNK):
+            chosen = ids[start : start + _CHUNK]
+            self._conn.execute(update(outbox).where(outbox.c.id.in_(chosen)).values(relayed_at=now))

@@ -1,0 +1,533 @@
+"""Rows ↔ domain values, written out field by field (docs/decisions/0002).
+
+The domain classes know nothing of SQL; this module is the one place that knows both.
+A customer is one ``cm_customers`` row plus rows in one table per kind of related record
+(``RELATED``); the row's ``related`` bit set says which of those tables hold rows for it,
+so a read asks only those. Tenant configuration is one JSON document (settings, entities,
+lists, payment terms in their neutral form) plus the price-list tables.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, TypeVar
+
+import attrs
+from sqlalchemy import Table
+
+from customer_master.domain.apikeys import ApiKey
+from customer_master.domain.audit import AuditRecord
+from customer_master.domain.config import TenantConfiguration
+from customer_master.domain.customer import (
+    Address,
+    BankAccount,
+    Contact,
+    CreditHold,
+    CreditRelease,
+    Customer,
+    Dimension,
+    EntityOverride,
+    ExternalRef,
+    TaxId,
+    TaxProfile,
+)
+from customer_master.domain.events import Event
+from customer_master.domain.pricing import PriceList, PriceListLine, PricingTier
+from customer_master.domain.receivables import OpenItem, OpenOrder
+from customer_master.domain.search import fold
+from customer_master.domain.terms import terms_from_dict, terms_to_dict
+from customer_master.domain.timeline import Note
+from customer_master_sql import tables as t
+
+Row = Mapping[Any, Any]
+T = TypeVar("T")
+
+# ---------------------------------------------------------------------------
+# Customers
+# ---------------------------------------------------------------------------
+
+# Master fields stored as columns of the same name, unchanged.
+PLAIN_FIELDS = (
+    "tenant", "id", "code", "name", "kind", "legal_entity", "status", "version",
+    "alternate_name", "legal_name", "email", "billing_email", "phone", "website",
+    "customer_type", "customer_group", "segment", "sub_segment", "region", "industry", "tier",
+    "currency", "payment_terms", "credit_limit", "price_list", "tax_code", "revenue_account",
+    "receivable_account", "salesperson", "prospect_ref", "notes", "merged_into",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _hold_columns(hold: CreditHold | None) -> dict[str, Any]:
+    return {
+        "credit_hold_reason": hold.reason if hold else None,
+        "credit_hold_by": hold.by if hold else None,
+        "credit_hold_at": hold.at if hold else None,
+    }
+
+
+def _hold(row: Row) -> CreditHold | None:
+    if row["credit_hold_reason"] is None:
+        return None
+    return CreditHold(reason=row["credit_hold_reason"], by=row["credit_hold_by"], at=row["credit_hold_at"])
+
+
+def _tax_id_row(r: TaxId) -> dict[str, Any]:
+    return {"id": r.id, "scheme": r.scheme, "number": r.number, "is_primary": r.is_primary}
+
+
+def _tax_id(row: Row) -> TaxId:
+    return TaxId(id=row["id"], scheme=row["scheme"], number=row["number"], is_primary=row["is_primary"])
+
+
+ADDRESS_COLUMNS = (
+    "id",
+    "label",
+    "line1",
+    "line2",
+    "line3",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "entity",
+)
+
+
+def _address_row(r: Address) -> dict[str, Any]:
+    row = {name: getattr(r, name) for name in ADDRESS_COLUMNS}
+    return {**row, "purposes": list(r.purposes), "default_for": list(r.default_for)}
+
+
+def _address(row: Row) -> Address:
+    values = {name: row[name] for name in ADDRESS_COLUMNS}
+    return Address(purposes=tuple(row["purposes"]), default_for=tuple(row["default_for"]), **values)
+
+
+def _contact_row(r: Contact) -> dict[str, Any]:
+    return {
+        "id": r.id, "name": r.name, "roles": list(r.roles), "email": r.email, "phone": r.phone,
+        "site_id": r.site_id, "is_primary": r.is_primary,
+    }  # fmt: skip
+
+
+def _contact(row: Row) -> Contact:
+    return Contact(
+        id=row["id"], name=row["name"], roles=tuple(row["roles"]), email=row["email"],
+        phone=row["phone"], site_id=row["site_id"], is_primary=row["is_primary"],
+    )  # fmt: skip
+
+
+BANK_COLUMNS = ("id", "bank_name", "account_number", "iban", "bic")
+
+
+def _bank_row(r: BankAccount) -> dict[str, Any]:
+    return {name: getattr(r, name) for name in BANK_COLUMNS}
+
+
+def _bank(row: Row) -> BankAccount:
+    return BankAccount(**{name: row[name] for name in BANK_COLUMNS})
+
+
+TIER_COLUMNS = ("id", "item_code", "unit_price", "currency", "min_quantity", "max_quantity",
+                "valid_from", "valid_to")  # fmt: skip
+
+
+def _tier_row(r: PricingTier) -> dict[str, Any]:
+    return {name: getattr(r, name) for name in TIER_COLUMNS}
+
+
+def _tier(row: Row) -> PricingTier:
+    return PricingTier(**{name: row[name] for name in TIER_COLUMNS})
+
+
+PROFILE_COLUMNS = ("id", "exempt_tax_code", "certificate_number", "valid_from", "valid_to")
+
+
+def _profile_row(r: TaxProfile) -> dict[str, Any]:
+    return {name: getattr(r, name) for name in PROFILE_COLUMNS}
+
+
+def _profile(row: Row) -> TaxProfile:
+    return TaxProfile(**{name: row[name] for name in PROFILE_COLUMNS})
+
+
+def _ref_row(r: ExternalRef) -> dict[str, Any]:
+    return {"system": r.system, "ref": r.ref}
+
+
+def _ref(row: Row) -> ExternalRef:
+    return ExternalRef(row["system"], row["ref"])
+
+
+def _dimension_row(r: Dimension) -> dict[str, Any]:
+    return {"type": r.type, "value": r.value}
+
+
+def _dimension(row: Row) -> Dimension:
+    return Dimension(row["type"], row["value"])
+
+
+OVERRIDE_COLUMNS = ("entity", "credit_limit", "payment_terms", "currency", "price_list", "salesperson",
+                    "receivable_account")  # fmt: skip
+
+
+def _override_row(r: EntityOverride) -> dict[str, Any]:
+    return {**{name: getattr(r, name) for name in OVERRIDE_COLUMNS}, **_hold_columns(r.credit_hold)}
+
+
+def _override(row: Row) -> EntityOverride:
+    return EntityOverride(**{name: row[name] for name in OVERRIDE_COLUMNS}, credit_hold=_hold(row))
+
+
+def _release_row(r: CreditRelease) -> dict[str, Any]:
+    return {
+        "document_ref": r.document_ref, "reason": r.reason, "released_by": r.by,
+        "released_at": r.at, "entity": r.entity,
+    }  # fmt: skip
+
+
+def _release(row: Row) -> CreditRelease:
+    return CreditRelease(
+        document_ref=row["document_ref"], reason=row["reason"], by=row["released_by"],
+        at=row["released_at"], entity=row["entity"],
+    )  # fmt: skip
+
+
+@attrs.frozen
+class Related:
+    """One kind of related record: the customer field, its table, its bit in
+    ``cm_customers.related``, and the conversions both ways."""
+
+    field: str
+    table: Table
+    bit: int
+    to_row: Callable[[Any], dict[str, Any]]
+    from_row: Callable[[Row], Any]
+    ordered: bool = True  # kept in ``position`` order; otherwise a set
+
+
+RELATED: tuple[Related, ...] = (
+    Related("tax_ids", t.tax_ids, 1, _tax_id_row, _tax_id),
+    Related("addresses", t.addresses, 2, _address_row, _address),
+    Related("contacts", t.contacts, 4, _contact_row, _contact),
+    Related("bank_accounts", t.bank_accounts, 8, _bank_row, _bank),
+    Related("pricing_tiers", t.pricing_tiers, 16, _tier_row, _tier),
+    Related("tax_profiles", t.tax_profiles, 32, _profile_row, _profile),
+    Related("external_refs", t.external_refs, 64, _ref_row, _ref),
+    Related("dimensions", t.dimensions, 128, _dimension_row, _dimension),
+    Related("overrides", t.overrides, 256, _override_row, _override),
+    Related("credit_releases", t.credit_releases, 512, _release_row, _release),
+    Related("tags", t.tags, 1024, lambda tag: {"tag": tag}, lambda row: row["tag"]),
+    Related(
+        "enabled_entities",
+        t.enabled_entities,
+        2048,
+        lambda entity: {"entity": entity},
+        lambda row: row["entity"],
+        ordered=False,
+    ),
+)
+
+# Every field of ``Customer`` this module stores, and those never stored; a test checks
+# that together they are all of them, so a new field cannot be silently dropped.
+MAPPED_FIELDS = frozenset({*PLAIN_FIELDS, "metadata", "credit_hold", *(kind.field for kind in RELATED)})
+NOT_STORED = frozenset({"masked"})  # what a reader may see is decided per reader (R-12.2)
+
+
+def utc_key(moment: datetime | None) -> str:
+    """The ISO text of an instant in UTC ('' for none): the created_at sort key."""
+    if moment is None:
+        return ""
+    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)).isoformat()
+
+
+def name_words(name: str) -> list[str]:
+    """The distinct words of the folded name, as the word-prefix search indexes them."""
+    return sorted({word[:100] for word in fold(name).split()})
+
+
+def customer_row(customer: Customer) -> dict[str, Any]:
+    """The ``cm_customers`` row of ``customer``."""
+    row = {name: getattr(customer, name) for name in PLAIN_FIELDS}
+    related = sum(kind.bit for kind in RELATED if getattr(customer, kind.field))
+    return {
+        **row,
+        **_hold_columns(customer.credit_hold),
+        "name_folded": fold(customer.name)[:512],
+        "email_lower": (customer.email or "").lower(),
+        "metadata": dict(customer.metadata),
+        "created_key": utc_key(customer.created_at),
+        "related": related,
+    }
+
+
+def related_rows(customer: Customer) -> dict[Related, list[dict[str, Any]]]:
+    """The rows of each related-record table for ``customer`` (only non-empty kinds)."""
+    found: dict[Related, list[dict[str, Any]]] = {}
+    key = {"tenant": customer.tenant, "customer_id": customer.id}
+    for kind in RELATED:
+        records = getattr(customer, kind.field)
+        if not records:
+            continue
+        if not kind.ordered:
+            records = sorted(records)
+        found[kind] = [
+            {**key, **({"position": index} if kind.ordered else {}), **kind.to_row(record)}
+            for index, record in enumerate(records)
+        ]
+    return found
+
+
+def word_rows(customer: Customer) -> list[dict[str, Any]]:
+    return [
+        {"tenant": customer.tenant, "customer_id": customer.id, "word": word}
+        for word in name_words(customer.name)
+    ]
+
+
+def customer_from(row: Row, related: Mapping[str, Sequence[Row]]) -> Customer:
+    """The customer of a ``cm_customers`` row and its related rows (by field name, in
+    position order)."""
+    values: dict[str, Any] = {name: row[name] for name in PLAIN_FIELDS}
+    held = row["related"]
+    for kind in RELATED:
+        records = [kind.from_row(r) for r in related.get(kind.field, ())] if held & kind.bit else ()
+        values[kind.field] = tuple(records) if kind.ordered else frozenset(records)
+    return Customer(**values, metadata=row["metadata"], credit_hold=_hold(row))
+
+
+# ---------------------------------------------------------------------------
+# Configuration: a JSON document plus price lists
+# ---------------------------------------------------------------------------
+
+# Fields of TenantConfiguration kept outside the JSON document's generic part.
+_CONFIG_SPECIAL = ("tenant", "version", "payment_terms", "price_lists")
+
+
+def config_document(config: TenantConfiguration) -> dict[str, Any]:
+    """The configuration's JSON document (without price lists, which have tables)."""
+    document = {
+        field.name: _to_json(getattr(config, field.name))
+        for field in attrs.fields(TenantConfiguration)
+        if field.name not in _CONFIG_SPECIAL
+    }
+    document["payment_terms"] = [terms_to_dict(terms) for terms in config.payment_terms.values()]
+    return document
+
+
+def config_from(
+    tenant: str, version: int, document: Mapping[str, Any], price_lists: Mapping[str, PriceList]
+) -> TenantConfiguration:
+    """The configuration read back from its document and its price lists."""
+    hints = _hints(TenantConfiguration)
+    values: dict[str, Any] = {
+        str(field.alias): _from_json(hints[field.name], document[field.name])
+        for field in attrs.fields(TenantConfiguration)
+        if field.name not in _CONFIG_SPECIAL and field.name in document
+    }
+    terms = [terms_from_dict(data) for data in document.get("payment_terms", ())]
+    return TenantConfiguration(
+        tenant=tenant,
+        version=version,
+        payment_terms={terms.code: terms for terms in terms},
+        price_lists=dict(price_lists),
+        **values,
+    )
+
+
+def price_list_row(tenant: str, position: int, price_list: PriceList) -> dict[str, Any]:
+    return {
+        "tenant": tenant, "code": price_list.code, "position": position, "name": price_list.name,
+        "currency": price_list.currency,
+    }  # fmt: skip
+
+
+LINE_COLUMNS = ("item_code", "unit_price", "min_quantity", "valid_from", "valid_to")
+
+
+def price_line_rows(tenant: str, price_list: PriceList) -> list[dict[str, Any]]:
+    head = {"tenant": tenant, "price_list": price_list.code}
+    return [
+        {
+            **head,
+            "position": index,
+            **{name: getattr(line, name) for name in LINE_COLUMNS},
+            "min_quantity_key": line.min_quantity,
+            "unit_price_key": line.unit_price,
+        }
+        for index, line in enumerate(price_list.lines)
+    ]
+
+
+def price_line(row: Row) -> PriceListLine:
+    return PriceListLine(**{name: row[name] for name in LINE_COLUMNS})
+
+
+def price_list_from(row: Row, lines: Iterable[Row]) -> PriceList:
+    return PriceList(code=row["code"], name=row["name"], currency=row["currency"],
+                     lines=[price_line(line) for line in lines])  # fmt: skip
+
+
+def _to_json(value: Any) -> Any:
+    """Plain JSON of a configuration value: attrs values as objects, decimals as text,
+    sets as sorted lists, tuples as lists."""
+    if attrs.has(type(value)):
+        return {field.name: _to_json(getattr(value, field.name)) for field in attrs.fields(type(value))}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(_to_json(item) for item in value)
+    if isinstance(value, (list, tuple)):
+        return [_to_json(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _to_json(item) for key, item in value.items()}
+    return value
+
+
+def document_of(value: Any) -> Any:
+    """An attrs value (change request, …) as a JSON document; ``from_document`` reads it."""
+    return _to_json(value)
+
+
+def from_document(cls: type[T], document: Any) -> T:
+    value: T = _from_json(cls, document)
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _from_json(hint: Any, value: Any) -> Any:
+    """The value of type ``hint`` written by ``_to_json``."""
+    if value is None:
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return _from_json(next(arg for arg in args if arg is not type(None)), value)
+    if origin is typing.Literal or hint in (Any, object):
+        return value
+    if hint is Decimal:
+        return Decimal(value)
+    if hint is date:
+        return date.fromisoformat(value)
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if hint is float:
+        return float(value)
+    if origin in (frozenset, set):
+        return frozenset(_from_json(args[0], item) for item in value)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_from_json(args[0], item) for item in value)
+        return tuple(_from_json(arg, item) for arg, item in zip(args, value, strict=True))
+    if origin in (dict, collections.abc.Mapping, typing.Mapping):
+        return {key: _from_json(args[1], item) for key, item in value.items()}
+    if isinstance(hint, type) and attrs.has(hint):
+        hints = _hints(hint)
+        return hint(
+            **{
+                field.alias: _from_json(hints[field.name], value[field.name])
+                for field in attrs.fields(hint)
+                if field.name in value
+            }
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Audit, outbox, receivables
+# ---------------------------------------------------------------------------
+
+
+AUDIT_COLUMNS = ("tenant", "sequence", "id", "operation", "actor", "occurred_at", "correlation_id",
+                 "previous_hash", "hash")  # fmt: skip
+AUDIT_FIELDS = frozenset({*AUDIT_COLUMNS, "customer_ids", "changes", "approvals", "personal"})
+
+
+def audit_row(record: AuditRecord) -> dict[str, Any]:
+    return {
+        **{name: getattr(record, name) for name in AUDIT_COLUMNS},
+        "customer_ids": list(record.customer_ids),
+        "changes": _to_json(record.changes),
+        "approvals": [_to_json(approval) for approval in record.approvals],
+        "personal": _to_json(record.personal),
+    }
+
+
+def audit_from(row: Row) -> AuditRecord:
+    return AuditRecord(
+        **{name: row[name] for name in AUDIT_COLUMNS},
+        customer_ids=tuple(row["customer_ids"]),
+        changes=row["changes"],
+        approvals=tuple(row["approvals"]),
+        personal=row["personal"],
+    )
+
+
+def event_row(event: Event) -> dict[str, Any]:
+    return {
+        "tenant": event.tenant, "id": event.id, "name": event.name, "occurred_at": event.occurred_at,
+        "payload": dict(event.payload), "correlation_id": event.correlation_id,
+    }  # fmt: skip
+
+
+def event_from(row: Row) -> Event:
+    return Event(
+        id=row["id"], name=row["name"], tenant=row["tenant"], occurred_at=row["occurred_at"],
+        payload=row["payload"], correlation_id=row["correlation_id"],
+    )  # fmt: skip
+
+
+ITEM_COLUMNS = ("number", "customer_id", "entity", "kind", "document_date", "due_date", "amount",
+                "balance", "currency")  # fmt: skip
+
+
+def item_row(tenant: str, item: OpenItem) -> dict[str, Any]:
+    return {"tenant": tenant, **{name: getattr(item, name) for name in ITEM_COLUMNS}}
+
+
+def item_from(row: Row) -> OpenItem:
+    return OpenItem(**{name: row[name] for name in ITEM_COLUMNS})
+
+
+NOTE_COLUMNS = ("id", "tenant", "customer_id", "author", "at", "text")
+
+
+def note_row(note: Note) -> dict[str, Any]:
+    return {name: getattr(note, name) for name in NOTE_COLUMNS}
+
+
+def note_from(row: Row) -> Note:
+    return Note(**{name: row[name] for name in NOTE_COLUMNS})
+
+
+API_KEY_COLUMNS = ("id", "tenant", "user", "digest", "label", "created_at", "revoked")
+
+
+def api_key_row(key: ApiKey) -> dict[str, Any]:
+    return {**{name: getattr(key, name) for name in API_KEY_COLUMNS}, "roles": list(key.roles)}
+
+
+def api_key_from(row: Row) -> ApiKey:
+    return ApiKey(**{name: row[name] for name in API_KEY_COLUMNS}, roles=tuple(row["roles"]))
+
+
+ORDER_COLUMNS = ("number", "customer_id", "entity", "amount", "currency")
+
+
+def order_row(tenant: str, order: OpenOrder) -> dict[str, Any]:
+    return {"tenant": tenant, **{name: getattr(order, name) for name in ORDER_COLUMNS}}
+
+
+def order_from(row: Row) -> OpenOrder:
+    return OpenOrder(**{name: row[name] for name in ORDER_COLUMNS})

@@ -1,0 +1,246 @@
+"""Receivables and last prices on SQL (R-5.1, R-7.2, R-13.1).
+
+``position`` answers a credit check with **one** statement whatever the number of open
+items: a ``UNION ALL`` of two aggregates grouped by currency — the open invoice
+balances, the unapplied credits and the oldest due date of an unpaid invoice, and the
+open orders — each read from a covering index on ``(tenant, customer_id, entity, …)``.
+Amounts in other currencies are converted after the sums, one rate per currency.
+
+Feeding methods (``add_item``, ``add_order``, ``move``…) mirror the in-memory adapter;
+``add_items``/``add_orders`` take many at once (``executemany``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Engine,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from customer_master.domain.pricing import LastPrice
+from customer_master.domain.receivables import OpenItem, OpenOrder
+from customer_master.errors import BusinessRuleViolation
+from customer_master.ports import ExchangeRates, ReceivablesPosition
+from customer_master_sql import mapping
+from customer_master_sql.engine import write_options
+from customer_master_sql.tables import last_prices, open_orders, receivable_items
+from customer_master_sql.types import Amount
+
+_BATCH = 5000
+
+
+def _zero() -> Any:
+    return literal(Decimal(0), Amount())
+
+
+def _position_statement() -> Any:
+    """Rows ``(part, currency, a, b, oldest)`` for ``:tenant``, ``:customer_id`` and
+    ``:entity``: part ``i`` has the invoice balances (a), unapplied credits (b) and oldest
+    unpaid due date; part ``o`` the open orders (a)."""
+    i, o = receivable_items.c, open_orders.c
+    tenant, customer_id, entity = (
+        bindparam(name, type_=String()) for name in ("tenant", "customer_id", "entity")
+    )
+    is_invoice = i.kind == "invoice"
+    items = (
+        select(
+            literal("i").label("part"),
+            i.currency,
+            func.sum(case((is_invoice, i.balance), else_=_zero())).label("a"),
+            func.sum(case((is_invoice, _zero()), else_=i.balance)).label("b"),
+            func.min(case((and_(is_invoice, i.balance > _zero()), i.due_date), else_=null())).label("oldest"),
+        )
+        .where(i.tenant == tenant, i.customer_id == customer_id, i.entity == entity, i.balance != _zero())
+        .group_by(i.currency)
+    )
+    orders = (
+        select(literal("o"), o.currency, func.sum(o.amount), _zero(), cast(null(), Date))
+        .where(o.tenant == tenant, o.customer_id == customer_id, o.entity == entity)
+        .group_by(o.currency)
+    )
+    return union_all(items, orders)
+
+
+# Built once: the credit check's hot path pays only for running it.
+POSITION = _position_statement()
+
+
+def has_open_items(connection: Connection, tenant: str, customer_id: str) -> bool:
+    """Does the customer have an open item (balance not 0) or an open order?"""
+    i, o = receivable_items.c, open_orders.c
+    item = exists().where(i.tenant == tenant, i.customer_id == customer_id, i.balance != _zero())
+    order = exists().where(o.tenant == tenant, o.customer_id == customer_id)
+    return bool(connection.execute(select(or_(item, order))).scalar())
+
+
+def move_open_items(connection: Connection, tenant: str, source_id: str, target_id: str) -> None:
+    """Give the target every open item and order of the source (merge, R-8.2)."""
+    for table in (receivable_items, open_orders):
+        connection.execute(
+            update(table)
+            .where(table.c.tenant == tenant, table.c.customer_id == source_id)
+            .values(customer_id=target_id)
+        )
+
+
+class SqlReceivables:
+    """Open items and orders kept in the database, answering the ``Receivables`` port."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        read_engine: Engine | None = None,
+        rates: ExchangeRates | None = None,
+        today: date | None = None,
+    ) -> None:
+        self._engine = engine
+        self._reads = read_engine or engine
+        self.rates = rates
+        self.rate_date = today
+
+    # -- feeding --------------------------------------------------------------------
+
+    def add_item(self, tenant: str, item: OpenItem) -> None:
+        self.add_items(tenant, [item])
+
+    def add_items(self, tenant: str, items: Iterable[OpenItem]) -> None:
+        self._insert(receivable_items, [mapping.item_row(tenant, item) for item in items])
+
+    def add_order(self, tenant: str, order: OpenOrder) -> None:
+        self.add_orders(tenant, [order])
+
+    def add_orders(self, tenant: str, orders: Iterable[OpenOrder]) -> None:
+        self._insert(open_orders, [mapping.order_row(tenant, order) for order in orders])
+
+    def _insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        with self._engine.connect().execution_options(**write_options(self._engine)) as connection:
+            for start in range(0, len(rows), _BATCH):
+                connection.execute(insert(table), rows[start : start + _BATCH])
+            connection.commit()
+
+    def items(self, tenant: str, customer_id: str) -> list[OpenItem]:
+        i = receivable_items.c
+        statement = (
+            select(receivable_items)
+            .where(i.tenant == tenant, i.customer_id == customer_id)
+            .order_by(i.row_id)
+        )
+        with self._engine.connect() as connection:
+            return [mapping.item_from(row._mapping) for row in connection.execute(statement)]
+
+    def orders(self, tenant: str, customer_id: str) -> list[OpenOrder]:
+        o = open_orders.c
+        statement = (
+            select(open_orders).where(o.tenant == tenant, o.customer_id == customer_id).order_by(o.row_id)
+        )
+        with self._engine.connect() as connection:
+            return [mapping.order_from(row._mapping) for row in connection.execute(statement)]
+
+    def has_open_items(self, tenant: str, customer_id: str) -> bool:
+        with self._engine.connect() as connection:
+            return has_open_items(connection, tenant, customer_id)
+
+    def move(self, tenant: str, source_id: str, target_id: str) -> None:
+        """Move a merged-away customer's items and orders to the target (R-8.2)."""
+        with self._engine.connect().execution_options(**write_options(self._engine)) as connection:
+            move_open_items(connection, tenant, source_id, target_id)
+            connection.commit()
+
+    # -- the credit check's question ---------------------------------------------------
+
+    def position(self, tenant: str, customer_id: str, entity: str, currency: str) -> ReceivablesPosition:
+        parameters = {"tenant": tenant, "customer_id": customer_id, "entity": entity}
+        with self._reads.connect() as connection:
+            rows = connection.execute(POSITION, parameters).all()
+        open_balance = credits = orders = Decimal(0)
+        oldest: date | None = None
+        for part, row_currency, a, b, due in rows:
+            if part == "i":
+                open_balance += self._convert(a, row_currency, currency)
+                credits += self._convert(b, row_currency, currency)
+                oldest = due if oldest is None or (due is not None and due < oldest) else oldest
+            else:
+                orders += self._convert(a, row_currency, currency)
+        return ReceivablesPosition(
+            open_balance=open_balance, unapplied_credits=credits, open_orders=orders, oldest_due_date=oldest
+        )
+
+    def _convert(self, amount: Decimal, from_currency: str, to_currency: str) -> Decimal:
+        if from_currency == to_currency:
+            return amount
+        rate = (
+            self.rates.rate(from_currency, to_currency, self.rate_date or date.today())
+            if self.rates
+            else None
+        )
+        if rate is None:
+            raise BusinessRuleViolation(
+                "currency_not_convertible",
+                f"an open item in {from_currency} cannot be converted to {to_currency}: no exchange rate",
+            )
+        return amount * rate
+
+
+class SqlLastPrices:
+    """Last invoiced rates per customer and item (R-7.2)."""
+
+    def __init__(self, engine: Engine, read_engine: Engine | None = None) -> None:
+        self._engine = engine
+        self._reads = read_engine or engine
+
+    def last_price(self, tenant: str, customer_id: str, item_code: str) -> LastPrice | None:
+        p = last_prices.c
+        statement = select(p.unit_price, p.currency, p.invoiced_on).where(
+            p.tenant == tenant, p.customer_id == customer_id, p.item_code == item_code
+        )
+        with self._reads.connect() as connection:
+            row = connection.execute(statement).first()
+        if row is None:
+            return None
+        return LastPrice(unit_price=row.unit_price, currency=row.currency, invoiced_on=row.invoiced_on)
+
+    def record(self, tenant: str, customer_id: str, item_code: str, price: LastPrice) -> None:
+        p = last_prices.c
+        key = and_(p.tenant == tenant, p.customer_id == customer_id, p.item_code == item_code)
+        values = {
+            "unit_price": price.unit_price,
+            "currency": price.currency,
+            "invoiced_on": price.invoiced_on,
+        }
+        for _attempt in range(3):
+            with self._engine.connect().execution_options(**write_options(self._engine)) as connection:
+                # Newer (or same-day) invoices replace older ones, never the reverse.
+                newer = update(last_prices).where(key, p.invoiced_on <= price.invoiced_on).values(values)
+                if connection.execute(newer).rowcount == 0:
+                    if connection.execute(select(p.invoiced_on).where(key)).first() is not None:
+                        return
+                    try:
+                        row = {"tenant": tenant, "customer_id": customer_id, "item_code": item_code, **values}
+                        connection.execute(insert(last_prices).values(row))
+                    except IntegrityError:
+                        continue  # recorded meanwhile by someone else: compare again
+                connection.commit()
+                return

@@ -1,0 +1,528 @@
+"""The SQL schema: SQLAlchemy Core tables, no ORM (docs/decisions/0002).
+
+Every table has a ``tenant`` column, first in its primary key and in every index and
+unique key, so each query path is scoped to one tenant (R-12.1) and tenants never share
+an index range. Two look-ups are global by nature and say so: the outbox's relay order
+(the relay serves every tenant) and API keys by id (found before the tenant is known).
+Related records of a customer hang off
+``cm_customers`` with ``ON DELETE CASCADE`` and keep their order in ``position``.
+
+Alembic's ``versions/`` scripts create exactly this schema; a test compares them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from customer_master_sql.types import Amount, AutoId, ExactDecimal, Key, UtcDateTime
+
+NAMING = {
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+# MariaDB/MySQL: InnoDB, full Unicode, and binary comparison for every text column so
+# that 'ACME' and 'acme' are different tenants, codes and keys there as everywhere else.
+MYSQL_OPTIONS: dict[str, Any] = {
+    "mysql_engine": "InnoDB",
+    "mysql_charset": "utf8mb4",
+    "mysql_collate": "utf8mb4_bin",
+}
+
+ID = 64  # ids, tenants
+CODE = 32  # customer codes, entity codes, currency-like codes
+SHORT = 64
+TEXT = 255
+
+
+def _tenant() -> Column[str]:
+    return Column("tenant", String(ID), nullable=False)
+
+
+def _customer_child(name: str, *columns: Column[Any], key: tuple[str, ...] = ("position",)) -> Table:
+    """A table of one kind of related record, owned by a customer."""
+    return Table(
+        name,
+        metadata,
+        _tenant(),
+        Column("customer_id", String(ID), nullable=False),
+        *columns,
+        PrimaryKeyConstraint("tenant", "customer_id", *key),
+        ForeignKeyConstraint(
+            ["tenant", "customer_id"], ["cm_customers.tenant", "cm_customers.id"], ondelete="CASCADE"
+        ),
+        **MYSQL_OPTIONS,
+    )
+
+
+def _position() -> Column[int]:
+    return Column("position", Integer, nullable=False, autoincrement=False)
+
+
+# ---------------------------------------------------------------------------
+# Customers and their related records
+# ---------------------------------------------------------------------------
+
+customers = Table(
+    "cm_customers",
+    metadata,
+    _tenant(),
+    Column("id", String(ID), nullable=False),
+    Column("code", Key(CODE), nullable=False),
+    Column("name", String(TEXT), nullable=False),
+    Column("name_folded", Key(512), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("legal_entity", String(CODE), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("alternate_name", String(TEXT)),
+    Column("legal_name", String(TEXT)),
+    Column("email", String(TEXT)),
+    Column("email_lower", String(TEXT)),
+    Column("billing_email", String(TEXT)),
+    Column("phone", String(SHORT)),
+    Column("website", String(2048)),
+    Column("customer_type", String(SHORT)),
+    Column("customer_group", String(SHORT)),
+    Column("segment", String(SHORT)),
+    Column("sub_segment", String(SHORT)),
+    Column("region", String(SHORT)),
+    Column("industry", String(SHORT)),
+    Column("tier", String(SHORT)),
+    Column("currency", String(3)),
+    Column("payment_terms", String(CODE)),
+    Column("credit_limit", ExactDecimal()),
+    Column("price_list", String(CODE)),
+    Column("tax_code", String(CODE)),
+    Column("revenue_account", String(SHORT)),
+    Column("receivable_account", String(SHORT)),
+    Column("salesperson", String(SHORT)),
+    Column("prospect_ref", String(SHORT)),
+    Column("metadata", JSON, nullable=False),
+    Column("notes", Text),
+    Column("credit_hold_reason", Text),
+    Column("credit_hold_by", String(ID)),
+    Column("credit_hold_at", UtcDateTime()),
+    Column("merged_into", String(ID)),
+    Column("created_at", UtcDateTime()),
+    Column("updated_at", UtcDateTime()),
+    # The keyset sort key for sort=created_at: the ISO text of created_at ('' if none).
+    Column("created_key", Key(40), nullable=False),
+    # Bit set of the related-record tables holding rows for this customer, so reads
+    # query only those (mapping.RELATED).
+    Column("related", Integer, nullable=False),
+    PrimaryKeyConstraint("tenant", "id"),
+    UniqueConstraint("tenant", "code"),
+    # Pages walk these in keyset order; status and id ride along so that filtering on
+    # status and probing the name words read the index only (listing.py).
+    Index("ix_cm_customers_list", "tenant", "status", "code", "id"),
+    Index("ix_cm_customers_name", "tenant", "name_folded", "code", "status", "id"),
+    Index("ix_cm_customers_created", "tenant", "created_key", "code"),
+    Index("ix_cm_customers_email", "tenant", "email_lower"),
+    Index("ix_cm_customers_terms", "tenant", "payment_terms"),
+    Index("ix_cm_customers_price_list", "tenant", "price_list"),
+    **MYSQL_OPTIONS,
+)
+
+# Fuzzy name look-ups on PostgreSQL: trigram index over the folded name (R-14.1).
+customers_name_trigram = Index(
+    "ix_cm_customers_name_trgm",
+    customers.c.name_folded,
+    postgresql_using="gin",
+    postgresql_ops={"name_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+
+tax_ids = _customer_child(
+    "cm_customer_tax_ids",
+    _position(),
+    Column("id", String(ID), nullable=False),
+    Column("scheme", String(CODE), nullable=False),
+    Column("number", String(SHORT), nullable=False),
+    Column("is_primary", Boolean, nullable=False),
+)
+Index("ix_cm_customer_tax_ids_number", tax_ids.c.tenant, tax_ids.c.number)
+
+addresses = _customer_child(
+    "cm_customer_addresses",
+    _position(),
+    Column("id", String(ID), nullable=False),
+    Column("purposes", JSON, nullable=False),
+    Column("default_for", JSON, nullable=False),
+    Column("label", String(TEXT)),
+    Column("line1", String(TEXT), nullable=False),
+    Column("line2", String(TEXT)),
+    Column("line3", String(TEXT)),
+    Column("city", String(TEXT), nullable=False),
+    Column("state", String(TEXT)),
+    Column("postal_code", String(SHORT)),
+    Column("country", String(2), nullable=False),
+    Column("entity", String(CODE)),
+)
+
+contacts = _customer_child(
+    "cm_customer_contacts",
+    _position(),
+    Column("id", String(ID), nullable=False),
+    Column("name", String(TEXT), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("email", String(TEXT)),
+    Column("phone", String(SHORT)),
+    Column("site_id", String(ID)),
+    Column("is_primary", Boolean, nullable=False),
+)
+
+bank_accounts = _customer_child(
+    "cm_customer_bank_accounts",
+    _position(),
+    Column("id", String(ID), nullable=False),
+    Column("bank_name", String(TEXT)),
+    Column("account_number", String(SHORT)),
+    Column("iban", String(SHORT)),
+    Column("bic", String(16)),
+)
+
+pricing_tiers = _customer_child(
+    "cm_customer_pricing_tiers",
+    _position(),
+    Column("id", String(ID), nullable=False),
+    Column("item_code", String(SHORT), nullable=False),
+    Column("unit_price", ExactDecimal(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("min_quantity", ExactDecimal(), nullable=False),
+    Column("max_quantity", ExactDecimal()),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+)
+
+tax_profiles = _customer_child(
+    "cm_customer_tax_profiles",
+    _position(),
+    Column("id", String(ID), nullable=False),
+    Column("exempt_tax_code", String(CODE), nullable=False),
+    Column("certificate_number", String(SHORT)),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+)
+Index("ix_cm_customer_tax_profiles_valid_to", tax_profiles.c.tenant, tax_profiles.c.valid_to)
+
+external_refs = _customer_child(
+    "cm_customer_external_refs",
+    _position(),
+    Column("system", String(CODE), nullable=False),
+    Column("ref", String(128), nullable=False),
+)
+# R-1.3: an external reference belongs to one customer of the tenant.
+UniqueConstraint(external_refs.c.tenant, external_refs.c.system, external_refs.c.ref)
+
+dimensions = _customer_child(
+    "cm_customer_dimensions",
+    _position(),
+    Column("type", String(CODE), nullable=False),
+    Column("value", String(SHORT), nullable=False),
+)
+
+overrides = _customer_child(
+    "cm_customer_overrides",
+    _position(),
+    Column("entity", String(CODE), nullable=False),
+    Column("credit_limit", ExactDecimal()),
+    Column("payment_terms", String(CODE)),
+    Column("currency", String(3)),
+    Column("price_list", String(CODE)),
+    Column("salesperson", String(SHORT)),
+    Column("receivable_account", String(SHORT)),
+    Column("credit_hold_reason", Text),
+    Column("credit_hold_by", String(ID)),
+    Column("credit_hold_at", UtcDateTime()),
+)
+Index("ix_cm_customer_overrides_terms", overrides.c.tenant, overrides.c.payment_terms)
+Index("ix_cm_customer_overrides_price_list", overrides.c.tenant, overrides.c.price_list)
+
+credit_releases = _customer_child(
+    "cm_customer_credit_releases",
+    _position(),
+    Column("document_ref", String(128), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("released_by", String(ID), nullable=False),
+    Column("released_at", UtcDateTime(), nullable=False),
+    Column("entity", String(CODE)),
+)
+
+enabled_entities = _customer_child(
+    "cm_customer_entities",
+    Column("entity", String(CODE), nullable=False),
+    key=("entity",),
+)
+Index("ix_cm_customer_entities_entity", enabled_entities.c.tenant, enabled_entities.c.entity)
+
+tags = _customer_child(
+    "cm_customer_tags",
+    _position(),
+    Column("tag", String(SHORT), nullable=False),
+)
+Index("ix_cm_customer_tags_tag", tags.c.tenant, tags.c.tag)
+
+# Each distinct word of the folded name, for case- and accent-insensitive word-prefix
+# search through an index range (R-14.1).
+name_words = _customer_child(
+    "cm_customer_name_words",
+    Column("word", Key(100), nullable=False),
+    key=("word",),
+)
+Index("ix_cm_customer_name_words_word", name_words.c.tenant, name_words.c.word)
+
+# ---------------------------------------------------------------------------
+# Tenant configuration
+# ---------------------------------------------------------------------------
+
+tenant_configs = Table(
+    "cm_tenant_configs",
+    metadata,
+    _tenant(),
+    Column("version", Integer, nullable=False),
+    # Settings, entities, classification lists, dimension types, custom fields and
+    # payment terms (in terms_to_dict's neutral form) as one JSON document.
+    Column("document", JSON, nullable=False),
+    PrimaryKeyConstraint("tenant"),
+    **MYSQL_OPTIONS,
+)
+
+price_lists = Table(
+    "cm_price_lists",
+    metadata,
+    _tenant(),
+    Column("code", String(CODE), nullable=False),
+    _position(),
+    Column("name", String(TEXT), nullable=False),
+    Column("currency", String(3), nullable=False),
+    PrimaryKeyConstraint("tenant", "code"),
+    **MYSQL_OPTIONS,
+)
+
+price_list_lines = Table(
+    "cm_price_list_lines",
+    metadata,
+    _tenant(),
+    Column("price_list", String(CODE), nullable=False),
+    _position(),
+    Column("item_code", String(SHORT), nullable=False),
+    Column("unit_price", ExactDecimal(), nullable=False),
+    Column("min_quantity", ExactDecimal(), nullable=False),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    # Numeric copies for the look-up's comparison and order (the exact text is above).
+    Column("min_quantity_key", Amount(floor=True), nullable=False),
+    Column("unit_price_key", Amount(floor=True), nullable=False),
+    PrimaryKeyConstraint("tenant", "price_list", "position"),
+    ForeignKeyConstraint(
+        ["tenant", "price_list"], ["cm_price_lists.tenant", "cm_price_lists.code"], ondelete="CASCADE"
+    ),
+    Index("ix_cm_price_list_lines_item", "tenant", "price_list", "item_code", "min_quantity_key"),
+    **MYSQL_OPTIONS,
+)
+
+# ---------------------------------------------------------------------------
+# Audit trail, outbox, counters
+# ---------------------------------------------------------------------------
+
+audit_log = Table(
+    "cm_audit_log",
+    metadata,
+    _tenant(),
+    Column("sequence", Integer, nullable=False, autoincrement=False),
+    Column("id", String(ID), nullable=False),
+    Column("operation", String(SHORT), nullable=False),
+    Column("customer_ids", JSON, nullable=False),
+    Column("actor", String(ID), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("approvals", JSON, nullable=False),
+    Column("correlation_id", String(ID)),
+    # The seal (R-11.2): salted digests of personal values, and the hash chain.
+    Column("personal", JSON, nullable=False),
+    Column("previous_hash", String(ID), nullable=False),
+    Column("hash", String(ID), nullable=False),
+    # One record per sequence number: two writers cannot both chain onto one record.
+    PrimaryKeyConstraint("tenant", "sequence"),
+    UniqueConstraint("tenant", "id"),
+    **MYSQL_OPTIONS,
+)
+
+audit_customers = Table(
+    "cm_audit_customers",
+    metadata,
+    _tenant(),
+    Column("customer_id", String(ID), nullable=False),
+    Column("sequence", Integer, nullable=False, autoincrement=False),
+    PrimaryKeyConstraint("tenant", "customer_id", "sequence"),
+    **MYSQL_OPTIONS,
+)
+
+outbox = Table(
+    "cm_outbox",
+    metadata,
+    Column("position", AutoId(), primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("id", String(ID), nullable=False),
+    Column("name", String(SHORT), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("correlation_id", String(ID)),
+    Column("relayed_at", UtcDateTime()),
+    UniqueConstraint("tenant", "id"),
+    # The relay's queue: every tenant's pending events in commit order.
+    Index("ix_cm_outbox_pending", "relayed_at", "position"),
+    Index("ix_cm_outbox_id", "id"),
+    **MYSQL_OPTIONS,
+)
+
+# ---------------------------------------------------------------------------
+# Change requests, notes, API keys
+# ---------------------------------------------------------------------------
+
+change_requests = Table(
+    "cm_change_requests",
+    metadata,
+    Column("row_id", AutoId(), primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("id", String(ID), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=False),
+    # The number of decisions so far: ``save`` is a compare-and-set on it.
+    Column("decisions", Integer, nullable=False),
+    # The whole request (payload, steps, approvals…) as JSON (mapping.document_of).
+    Column("document", JSON, nullable=False),
+    UniqueConstraint("tenant", "id"),
+    Index("ix_cm_change_requests_state", "tenant", "state", "submitted_at"),
+    **MYSQL_OPTIONS,
+)
+
+change_request_customers = Table(
+    "cm_change_request_customers",
+    metadata,
+    _tenant(),
+    Column("customer_id", String(ID), nullable=False),
+    Column("request_id", String(ID), nullable=False),
+    PrimaryKeyConstraint("tenant", "customer_id", "request_id"),
+    **MYSQL_OPTIONS,
+)
+
+notes = Table(
+    "cm_notes",
+    metadata,
+    Column("row_id", AutoId(), primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("id", String(ID), nullable=False),
+    Column("customer_id", String(ID), nullable=False),
+    Column("author", String(ID), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("text", Text, nullable=False),
+    UniqueConstraint("tenant", "id"),
+    Index("ix_cm_notes_customer", "tenant", "customer_id", "row_id"),
+    **MYSQL_OPTIONS,
+)
+
+# Keys are found by id before the tenant is known (authentication), so the id alone is
+# the primary key; the secret's digest is stored, never the secret.
+api_keys = Table(
+    "cm_api_keys",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    _tenant(),
+    Column("user", String(ID), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("digest", String(128), nullable=False),
+    Column("label", String(TEXT), nullable=False),
+    Column("created_at", UtcDateTime()),
+    Column("revoked", Boolean, nullable=False),
+    Index("ix_cm_api_keys_tenant", "tenant", "id"),
+    **MYSQL_OPTIONS,
+)
+
+code_sequences = Table(
+    "cm_code_sequences",
+    metadata,
+    _tenant(),
+    Column("name", String(SHORT), nullable=False),
+    Column("value", Integer, nullable=False),
+    PrimaryKeyConstraint("tenant", "name"),
+    **MYSQL_OPTIONS,
+)
+
+# ---------------------------------------------------------------------------
+# Receivables and last prices (facts the plugin keeps for hosts, R-5.1, R-7.2, R-13.1)
+# ---------------------------------------------------------------------------
+
+receivable_items = Table(
+    "cm_receivable_items",
+    metadata,
+    Column("row_id", AutoId(), primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("customer_id", String(ID), nullable=False),
+    Column("entity", String(CODE), nullable=False),
+    Column("number", String(SHORT), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("document_date", Date, nullable=False),
+    Column("due_date", Date),
+    Column("amount", Amount(), nullable=False),
+    Column("balance", Amount(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    # Covers the credit check's one aggregate (receivables.position) without a row visit.
+    Index(
+        "ix_cm_receivable_items_customer",
+        "tenant",
+        "customer_id",
+        "entity",
+        "currency",
+        "kind",
+        "balance",
+        "due_date",
+    ),
+    **MYSQL_OPTIONS,
+)
+
+open_orders = Table(
+    "cm_open_orders",
+    metadata,
+    Column("row_id", AutoId(), primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("customer_id", String(ID), nullable=False),
+    Column("entity", String(CODE), nullable=False),
+    Column("number", String(SHORT), nullable=False),
+    Column("amount", Amount(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Index("ix_cm_open_orders_customer", "tenant", "customer_id", "entity", "currency", "amount"),
+    **MYSQL_OPTIONS,
+)
+
+last_prices = Table(
+    "cm_last_prices",
+    metadata,
+    _tenant(),
+    Column("customer_id", String(ID), nullable=False),
+    Column("item_code", String(SHORT), nullable=False),
+    Column("unit_price", ExactDecimal(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("invoiced_on", Date, nullable=False),
+    PrimaryKeyConstraint("tenant", "customer_id", "item_code"),
+    **MYSQL_OPTIONS,
+)

@@ -1,0 +1,241 @@
+"""How fast is the SQL storage at scale? Credit checks, price resolutions and searches on
+SQLite and PostgreSQL (issue 4 §8).
+
+Builds a database with CUSTOMERS customers and ITEMS open receivable items (about ITEMS /
+CUSTOMERS per customer, plus an open order for one customer in ten), then prints:
+
+- credit-check positions per second (``receivables.position``: one SQL statement), and
+  whole credit checks per second through the façade (configuration, customer, position);
+- price resolutions per second through the façade (configuration cached by version),
+  and single-query price-list look-ups per second;
+- name-search latency p50/p99 (a page of 50, name prefix) at 10,000 customers and again
+  at CUSTOMERS, and their ratio (goal: p50 ratio ≤ 1.5).
+
+The defaults are small so that ``make bench`` stays quick. The full-size run of the issue:
+
+    .venv/bin/python bench/bench_sql.py --customers 100000 --items 1000000
+    .venv/bin/python bench/bench_sql.py --customers 1000000 --items 1000000 --only-search
+
+PostgreSQL is reached at $CM_TEST_POSTGRESQL_URL (default: local server, user postgres);
+the bench makes a scratch database ``cm_test_…`` there and drops it afterwards. A server
+that does not answer is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from customer_master import Actor, CustomerMaster
+from customer_master.domain.approvals import OPERATIONS
+from customer_master.domain.customer import Customer, TaxId
+from customer_master.domain.receivables import OpenItem, OpenOrder
+from customer_master.domain.search import CustomerQuery
+from customer_master_sql import SqlStorage, mapping, migrate
+from customer_master_sql.tables import customers as customers_table
+from customer_master_sql.tables import name_words, tax_ids
+from customer_master_sql.testing import SERVER_URLS, drop_database, scratch_database, unreachable
+
+TENANT = "acme"
+ADMIN = Actor(TENANT, "bench", {"admin", "sales_admin", "ar_manager", "controller"})
+SEARCH_BASE = 10_000
+WORDS = """
+    acme alpha amber apex atlas aurora bakti baru bintang bukit cahaya cemerlang delta dragon
+    eagle east emas era falcon global golden harapan harmoni indah intan jaya kedai kencana
+    lestari maju makmur mega mentari mutiara nusantara omega orchid pacific permata perdana
+    prima pusaka quantum rakyat raya sentosa setia sinar suria sutera tenaga timur tiara utama
+    victory wawasan wira zenith
+""".split()  # noqa: SIM905 - a block of words reads better than 58 quoted ones
+SUFFIXES = ("Sdn Bhd", "Trading", "Enterprise", "Holdings", "Pte Ltd", "Berhad", "Resources")
+
+
+def customer(number: int, rng: random.Random) -> Customer:
+    name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {rng.choice(SUFFIXES)}"
+    return Customer(
+        id=f"c{number:08d}",
+        tenant=TENANT,
+        code=f"CUS-{number:07d}",
+        name=name,
+        kind="company",
+        legal_entity="MY01",
+        email=f"ap{number}@example.com",
+        currency="MYR",
+        credit_limit=Decimal(50_000),
+        tax_ids=(TaxId(id="t", scheme="my.brn", number=f"{number:012d}"),),
+        created_at=datetime(2020, 1, 1, tzinfo=UTC) + timedelta(minutes=number),
+    )
+
+
+def load_customers(storage: SqlStorage, start: int, stop: int, rng: random.Random) -> None:
+    """Customers ``start`` … ``stop - 1`` written straight to the tables, in batches."""
+    batch = 5_000
+    with storage.engine.begin() as connection:
+        for first in range(start, stop, batch):
+            made = [customer(n, rng) for n in range(first, min(stop, first + batch))]
+            connection.execute(insert(customers_table), [mapping.customer_row(c) for c in made])
+            connection.execute(insert(name_words), [row for c in made for row in mapping.word_rows(c)])
+            rows = mapping.related_rows
+            connection.execute(insert(tax_ids), [row for c in made for kind, r in rows(c).items() for row in r
+                                                 if kind.field == "tax_ids"])  # fmt: skip
+
+
+def load_items(storage: SqlStorage, customers: int, items: int, rng: random.Random) -> None:
+    first = date(2025, 6, 1)
+    batch = 20_000
+    for start in range(0, items, batch):
+        storage.receivables.add_items(
+            TENANT,
+            [
+                OpenItem(
+                    number=f"INV-{n}",
+                    customer_id=f"c{rng.randrange(customers):08d}",
+                    entity="MY01",
+                    kind="invoice" if n % 8 else "credit_note",
+                    document_date=first,
+                    due_date=first + timedelta(days=n % 300),
+                    amount=Decimal("1250.00"),
+                    balance=Decimal("1250.00") if n % 3 else Decimal(0),
+                    currency="MYR",
+                )
+                for n in range(start, min(items, start + batch))
+            ],
+        )
+    storage.receivables.add_orders(
+        TENANT,
+        [
+            OpenOrder(
+                number=f"SO-{n}",
+                customer_id=f"c{n:08d}",
+                entity="MY01",
+                amount=Decimal("99.90"),
+                currency="MYR",
+            )
+            for n in range(0, customers, 10)
+        ],
+    )
+
+
+def rate(label: str, seconds: float, work: Callable[[], object]) -> None:
+    """Run ``work`` repeatedly for ``seconds`` and print how many per second."""
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        work()
+        done += 1
+    elapsed = time.perf_counter() - start
+    print(f"  {label:<44} {done / elapsed:>10,.0f} /s   ({done:,} in {elapsed:.1f}s)")
+
+
+def latencies(storage: SqlStorage, prefixes: Sequence[str], repeat: int) -> tuple[float, float]:
+    """p50 and p99 in milliseconds of a first page (50) of a name-prefix search."""
+    timings = []
+    with storage.unit_of_work() as uow:
+        for number in range(repeat):
+            query = CustomerQuery(name=prefixes[number % len(prefixes)], limit=50)
+            start = time.perf_counter()
+            uow.customers.list(TENANT, query)
+            timings.append((time.perf_counter() - start) * 1000)
+    cuts = statistics.quantiles(timings, n=100)
+    return cuts[49], cuts[98]
+
+
+def facade(url: str) -> CustomerMaster:
+    master = CustomerMaster.from_url(url, load_entry_points=False)
+    master.configuration.add_legal_entity(ADMIN, {"code": "MY01", "name": "Acme Malaysia", "currency": "MYR"})
+    for operation in OPERATIONS:
+        master.configuration.set_approval_lane(ADMIN, operation, "green")
+    lines = [
+        {"item_code": f"ITEM-{n:04d}", "unit_price": f"{10 + n % 50}.00", "min_quantity": str(q)}
+        for n in range(2_000)
+        for q in (0, 10, 100)
+    ]
+    master.configuration.save_price_list(
+        ADMIN, {"code": "STD", "name": "Standard", "currency": "MYR", "lines": lines}
+    )
+    master.configuration.update_settings(ADMIN, {"standard_price_list": "STD"})
+    return master
+
+
+def bench(name: str, url: str, args: argparse.Namespace) -> None:
+    print(f"== {name}: {args.customers:,} customers, {args.items:,} open items")
+    rng = random.Random(4)
+    master = facade(url)
+    storage = master.storage
+    assert isinstance(storage, SqlStorage)
+    base = min(SEARCH_BASE, args.customers)
+    started = time.perf_counter()
+    load_customers(storage, 0, base, rng)
+    prefixes = [word[:3] for word in WORDS] + WORDS[:10]
+    p50_base, p99_base = latencies(storage, prefixes, args.searches)
+    load_customers(storage, base, args.customers, rng)
+    if not args.only_search:
+        load_items(storage, args.customers, args.items, rng)
+    print(f"  (loaded in {time.perf_counter() - started:.0f}s)")
+    p50, p99 = latencies(storage, prefixes, args.searches)
+    print(f"  name search p50/p99 at {base:>9,} customers  {p50_base:8.2f} / {p99_base:6.2f} ms")
+    print(f"  name search p50/p99 at {args.customers:>9,} customers  {p50:8.2f} / {p99:6.2f} ms"
+          f"   (p50 ratio {p50 / p50_base:.2f})")  # fmt: skip
+    if args.only_search:
+        master.close()
+        return
+
+    ids = [f"c{rng.randrange(args.customers):08d}" for _ in range(10_000)]
+    picks: Iterator[str] = iter(ids * 1_000)
+    rate("credit-check position (receivables.position)", args.seconds,
+         lambda: storage.receivables.position(TENANT, next(picks), "MY01", "MYR"))  # fmt: skip
+    rate("credit check through the façade", args.seconds,
+         lambda: master.credit.check(ADMIN, next(picks), entity="MY01", amount=Decimal("500")))  # fmt: skip
+    items = [f"ITEM-{rng.randrange(2_000):04d}" for _ in range(1_000)]
+    chosen: Iterator[str] = iter(items * 10_000)
+    on = date(2026, 3, 2)
+    rate("price resolution through the façade", args.seconds,
+         lambda: master.pricing.resolve(ADMIN, next(picks), entity="MY01", item_code=next(chosen),
+                                        quantity=Decimal(25), on=on))  # fmt: skip
+
+    def look_up() -> Any:
+        with storage.unit_of_work() as uow:
+            return uow.configuration.price_line(TENANT, "STD", next(chosen), Decimal(25), on)
+
+    rate("price-list look-up (one indexed query)", args.seconds, look_up)
+    master.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--searches", type=int, default=300, help="searches per latency measurement")
+    parser.add_argument("--seconds", type=float, default=1.0, help="time per throughput figure")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--only-search", action="store_true", help="no open items; search figures only")
+    args = parser.parse_args()
+    wanted = args.databases.split(",")
+    if "sqlite" in wanted:
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            migrate(url)
+            bench("SQLite", url, args)
+    if "postgresql" in wanted:
+        server = SERVER_URLS["postgresql"]
+        problem = unreachable(server)
+        if problem is not None:
+            print(f"== PostgreSQL: skipped, server unreachable ({problem})")
+            return
+        url = scratch_database(server)
+        try:
+            bench("PostgreSQL", url, args)
+        finally:
+            drop_database(url, server)
+
+
+if __name__ == "__main__":
+    main()

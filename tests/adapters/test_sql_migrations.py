@@ -1,0 +1,96 @@
+"""The shipped Alembic migrations create exactly the schema the adapter maps, on every
+supported database, and a database not at the newest revision is refused clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, MetaData, String, inspect
+
+from customer_master import CustomerMaster
+from customer_master_sql import SchemaNotCurrent, SqlStorage, head_revision, migrate, open_storage
+from customer_master_sql.engine import make_engine, parse_url
+from customer_master_sql.schema import VERSION_TABLE, include_name_for, include_object_for
+from customer_master_sql.tables import metadata
+
+
+def differences(url: str, target: MetaData) -> list[object]:
+    engine = make_engine(parse_url(url)[0])
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection,
+                opts={
+                    "compare_type": True,
+                    "version_table": VERSION_TABLE,
+                    "include_name": include_name_for(),
+                    "include_object": include_object_for(engine.dialect.name),
+                },
+            )
+            return list(compare_metadata(context, target))
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_create_exactly_the_mapped_schema(sql_url: str) -> None:
+    assert differences(sql_url, metadata) == []
+
+
+def test_the_comparison_would_see_a_difference(sql_url: str) -> None:
+    changed = MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["cm_notes"].append_column(Column("mood", String(10)))
+
+    added = [d for d in differences(sql_url, changed) if isinstance(d, tuple) and d[0] == "add_column"]
+
+    assert [(d[2], d[3].name) for d in added] == [("cm_notes", "mood")]  # type: ignore[index]
+
+
+def test_migrating_again_changes_nothing(sql_url: str) -> None:
+    assert migrate(sql_url) == head_revision()
+    assert differences(sql_url, metadata) == []
+
+
+def test_every_table_is_there_with_its_tenant_column(sql_url: str) -> None:
+    engine = make_engine(parse_url(sql_url)[0])
+    try:
+        inspector = inspect(engine)
+        for table in metadata.sorted_tables:
+            assert "tenant" in {c["name"] for c in inspector.get_columns(table.name)}, table.name
+    finally:
+        engine.dispose()
+
+
+def test_a_database_without_the_schema_is_refused_with_what_to_run(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+
+    with pytest.raises(SchemaNotCurrent) as refused:
+        open_storage(url)
+
+    message = str(refused.value)
+    assert "has no customer-master tables yet" in message
+    assert "customer-master migrate" in message
+    assert "?migrate=1" in message
+
+
+def test_migrate_in_the_url_upgrades_on_opening(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+
+    storage = open_storage(url + "?migrate=1")
+    storage.close()
+    again = open_storage(url)  # now current: opens without migrating
+
+    assert isinstance(again, SqlStorage)
+    again.close()
+
+
+def test_the_facade_finds_the_sql_adapter_by_url(tmp_path: Path) -> None:
+    master = CustomerMaster.from_url(f"sqlite:///{tmp_path / 'cm.db'}?migrate=1", load_entry_points=False)
+    try:
+        assert isinstance(master.storage, SqlStorage)
+    finally:
+        master.close()

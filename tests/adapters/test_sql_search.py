@@ -1,0 +1,76 @@
+"""Name search takes one of two ways on SQL — from the few holders of a rare word prefix,
+or walking the customers in order for a common one — and both give the in-memory answer
+page after page (R-14.1)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+from attrs import evolve
+
+from customer_master.domain.customer import Customer
+from customer_master.domain.search import CustomerQuery, SortField
+from customer_master.ports import Storage
+from customer_master_memory import MemoryStorage
+from customer_master_sql import SqlStorage, open_storage
+from customer_master_sql import customers as sql_customers
+
+WORDS = ["Société", "Générale", "Sentosa", "Setia", "Sinar", "Kedai", "Ali", "Émas", "Bakti", "Prima"]
+
+
+def population() -> list[Customer]:
+    rng = random.Random(7)
+    return [
+        Customer(
+            id=f"c{n}",
+            tenant="acme",
+            code=f"CUS-{rng.randrange(10_000):04d}-{n}",
+            name=" ".join(rng.sample(WORDS, 2)),
+            kind="company",
+            legal_entity="MY01",
+            status="inactive" if n % 9 == 0 else "active",
+        )
+        for n in range(240)
+    ]
+
+
+def store(storage: Storage, customers: list[Customer]) -> None:
+    with storage.unit_of_work() as uow:
+        for customer in customers:
+            uow.customers.add(customer)
+        uow.commit()
+
+
+def pages(storage: Storage, query: CustomerQuery) -> list[list[str]]:
+    walked, after = [], None
+    while True:
+        with storage.unit_of_work() as uow:
+            page = uow.customers.list("acme", evolve(query, after=after))
+        walked.append([c.code for c in page.items])
+        if page.next_cursor is None:
+            return walked
+        after = page.next_cursor
+
+
+@pytest.fixture
+def storages(sql_url: str) -> Iterator[tuple[Storage, SqlStorage]]:
+    memory, sql = MemoryStorage(), open_storage(sql_url)
+    everyone = population()
+    store(memory, everyone)
+    store(sql, everyone)
+    yield memory, sql
+    sql.close()
+
+
+@pytest.mark.parametrize("common_above", [sql_customers.COMMON_PREFIX, 3])
+@pytest.mark.parametrize("sort", ["code", "name"])
+def test_both_ways_of_searching_give_the_memory_answer(
+    storages: tuple[Storage, SqlStorage], monkeypatch: pytest.MonkeyPatch, common_above: int, sort: SortField
+) -> None:
+    memory, sql = storages
+    monkeypatch.setattr(sql_customers, "COMMON_PREFIX", common_above)
+    for name in ("s", "SE", "sét", "générale", "ali", "emas", "société g", "zzz", "k"):
+        query = CustomerQuery(name=name, sort=sort, limit=7)
+        assert pages(sql, query) == pages(memory, query), name

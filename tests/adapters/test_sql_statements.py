@@ -1,0 +1,150 @@
+"""Credit exposure at scale: a credit check's receivables position costs at most two SQL
+statements however many open items the customer has, and a price-list look-up is one
+indexed query (issue 4 §6). Statements are counted with SQLAlchemy's
+``before_cursor_execute`` event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from customer_master.domain.config import TenantConfiguration
+from customer_master.domain.pricing import PriceList, PriceListLine
+from customer_master.domain.receivables import OpenItem, OpenOrder
+from customer_master_sql import SqlStorage, open_storage
+
+
+@contextmanager
+def counted(storage: SqlStorage) -> Iterator[list[str]]:
+    """Every statement any engine sends meanwhile (the storage reads positions through
+    a second engine on SQLite)."""
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def storage(sql_url: str) -> Iterator[SqlStorage]:
+    opened = open_storage(sql_url)
+    yield opened
+    opened.close()
+
+
+def feed(storage: SqlStorage, customer_id: str, invoices: int) -> None:
+    first = date(2026, 1, 1)
+    storage.receivables.add_items(
+        "acme",
+        [
+            OpenItem(
+                number=f"INV-{customer_id}-{n}",
+                customer_id=customer_id,
+                entity="MY01",
+                kind="invoice" if n % 10 else "credit_note",
+                document_date=first,
+                due_date=first + timedelta(days=n % 90),
+                amount=Decimal("100.00"),
+                balance=Decimal("100.00") if n % 7 else Decimal(0),
+                currency="MYR",
+            )
+            for n in range(invoices)
+        ],
+    )
+    storage.receivables.add_orders(
+        "acme",
+        [
+            OpenOrder(
+                number=f"SO-{customer_id}-{n}",
+                customer_id=customer_id,
+                entity="MY01",
+                amount=Decimal("10.5"),
+                currency="MYR",
+            )
+            for n in range(invoices // 10)
+        ],
+    )
+
+
+@pytest.mark.parametrize("items", [10, 3000])
+def test_a_credit_check_position_takes_at_most_two_statements(storage: SqlStorage, items: int) -> None:
+    feed(storage, "c1", items)
+    feed(storage, "c2", 50)  # someone else's items are not read
+
+    with counted(storage) as statements:
+        position = storage.receivables.position("acme", "c1", "MY01", "MYR")
+
+    assert 1 <= len(statements) <= 2, statements
+    invoices = [n for n in range(items) if n % 10]
+    open_invoices = [n for n in invoices if n % 7]
+    credits = [n for n in range(items) if not n % 10 and n % 7]
+    assert position.open_balance == Decimal("100.00") * len(open_invoices)
+    assert position.unapplied_credits == Decimal("100.00") * len(credits)
+    assert position.open_orders == Decimal("10.5") * (items // 10)
+    assert position.oldest_due_date == date(2026, 1, 2)
+
+
+def test_a_price_list_look_up_is_one_statement(storage: SqlStorage) -> None:
+    lines = [PriceListLine(item_code=f"ITEM-{n % 500}", unit_price=Decimal(n % 97) + Decimal("0.25"),
+                           min_quantity=Decimal(n // 500)) for n in range(5000)]  # fmt: skip
+    lines.append(PriceListLine(item_code="ITEM-7", unit_price=Decimal("0.01"), min_quantity=Decimal(3),
+                               valid_from=date(2027, 1, 1)))  # fmt: skip
+    standard = PriceList(code="STD", name="Standard", currency="USD", lines=lines)
+    with storage.unit_of_work() as uow:
+        uow.configuration.save(
+            TenantConfiguration(tenant="acme", version=1, price_lists={"STD": standard}), expected_version=0
+        )
+        uow.commit()
+
+    with storage.unit_of_work() as uow, counted(storage) as statements:
+        found = uow.configuration.price_line("acme", "STD", "ITEM-7", Decimal("3.5"), date(2026, 6, 1))
+        nothing = uow.configuration.price_line("acme", "STD", "NONE", Decimal("1"), date(2026, 6, 1))
+
+    queries = [s for s in statements if not s.startswith("BEGIN")]  # SQLite opens a read snapshot
+    assert len(queries) == 2, statements
+    assert found == standard.best_line("ITEM-7", Decimal("3.5"), date(2026, 6, 1))
+    assert found is not None
+    assert found.min_quantity == Decimal(3)
+    assert nothing is None
+
+
+def test_the_whole_credit_check_costs_the_same_for_few_or_many_items(sql_url: str) -> None:
+    from customer_master import Actor, CustomerMaster
+    from customer_master.domain.approvals import OPERATIONS
+
+    master = CustomerMaster.from_url(sql_url, load_entry_points=False)
+    admin = Actor("acme", "ana", {"admin", "sales_admin", "ar_manager", "controller"})
+    master.configuration.add_legal_entity(admin, {"code": "MY01", "name": "Acme", "currency": "MYR"})
+    for operation in OPERATIONS:
+        master.configuration.set_approval_lane(admin, operation, "green")
+    ids = []
+    for name in ("Few", "Many"):
+        made = master.customers.create(
+            admin, {"name": name, "kind": "individual", "legal_entity": "MY01", "credit_limit": "1000"}
+        )
+        assert made.value is not None
+        ids.append(made.value.id)
+    storage = master.storage
+    assert isinstance(storage, SqlStorage)
+    feed(storage, ids[0], 5)
+    feed(storage, ids[1], 2000)
+    counts = []
+    for customer_id in ids:
+        master.credit.check(admin, customer_id, entity="MY01", amount=Decimal(1))  # warm caches
+        with counted(storage) as statements:
+            master.credit.check(admin, customer_id, entity="MY01", amount=Decimal(1))
+        counts.append(len(statements))
+    master.close()
+
+    assert counts[0] == counts[1]
