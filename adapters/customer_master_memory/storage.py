@@ -23,11 +23,12 @@ from customer_master.domain.audit import AuditRecord
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
 from customer_master.domain.events import Event
+from customer_master.domain.money import converted
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.receivables import OpenItem, OpenOrder
 from customer_master.domain.search import CustomerQuery, Page, matches, sort_key, word_starts
 from customer_master.domain.timeline import Note
-from customer_master.errors import BusinessRuleViolation, Conflict
+from customer_master.errors import Conflict
 from customer_master.ports import CustomerKey, ExchangeRates, ReceivablesPosition
 
 _DELETED = None
@@ -492,7 +493,16 @@ class MemoryReceivables:
                 if key[0] == tenant and owner == source_id:
                     self._item_owner[key] = target_id
 
-    def position(self, tenant: str, customer_id: str, entity: str, currency: str) -> ReceivablesPosition:
+    def position(
+        self,
+        tenant: str,
+        customer_id: str,
+        entity: str,
+        currency: str,
+        *,
+        rates: ExchangeRates | None = None,
+        on: date | None = None,
+    ) -> ReceivablesPosition:
         items = [
             i for i in self._items.get((tenant, customer_id), []) if i.entity == entity and i.balance != 0
         ]
@@ -500,29 +510,24 @@ class MemoryReceivables:
         invoices = [i for i in items if i.is_invoice]
         credits = [i for i in items if not i.is_invoice]
         due_dates = [i.due_date for i in invoices if i.balance > 0 and i.due_date is not None]
+        rates, day = rates or self.rates, on or self.rate_date or date.today()
+
+        def total(pairs: Iterable[tuple[Decimal, str]]) -> Decimal:
+            return sum(
+                (_in_currency(amount, held, currency, rates, day) for amount, held in pairs), Decimal(0)
+            )
+
         return ReceivablesPosition(
-            open_balance=sum((self._convert(i.balance, i.currency, currency) for i in invoices), Decimal(0)),
-            unapplied_credits=sum(
-                (self._convert(i.balance, i.currency, currency) for i in credits), Decimal(0)
-            ),
-            open_orders=sum((self._convert(o.amount, o.currency, currency) for o in orders), Decimal(0)),
+            open_balance=total((i.balance, i.currency) for i in invoices),
+            unapplied_credits=total((i.balance, i.currency) for i in credits),
+            open_orders=total((o.amount, o.currency) for o in orders),
             oldest_due_date=min(due_dates, default=None),
         )
 
-    def _convert(self, amount: Decimal, from_currency: str, to_currency: str) -> Decimal:
-        if from_currency == to_currency:
-            return amount
-        rate = (
-            self.rates.rate(from_currency, to_currency, self.rate_date or date.today())
-            if self.rates
-            else None
-        )
-        if rate is None:
-            raise BusinessRuleViolation(
-                "currency_not_convertible",
-                f"an open item in {from_currency} cannot be converted to {to_currency}: no exchange rate",
-            )
-        return amount * rate
+
+def _in_currency(amount: Decimal, held: str, wanted: str, rates: ExchangeRates | None, on: date) -> Decimal:
+    rate = rates.rate(held, wanted, on) if rates is not None and held != wanted else None
+    return converted(amount, held, wanted, rate)
 
 
 class MemoryLastPrices:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    delete,
     exists,
     func,
     insert,
@@ -38,9 +39,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from customer_master.domain.money import converted
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.receivables import OpenItem, OpenOrder
-from customer_master.errors import BusinessRuleViolation
 from customer_master.ports import ExchangeRates, ReceivablesPosition
 from customer_master_sql import mapping
 from customer_master_sql.engine import write_options
@@ -125,20 +126,37 @@ class SqlReceivables:
         self.add_items(tenant, [item])
 
     def add_items(self, tenant: str, items: Iterable[OpenItem]) -> None:
-        self._insert(receivable_items, [mapping.item_row(tenant, item) for item in items])
+        """Store open items; a document sent again (entity, kind, number) replaces the
+        stored one, so a host can resend an invoice with its new balance."""
+        i = receivable_items.c
+        same = delete(receivable_items).where(
+            i.tenant == bindparam("tenant"),
+            i.entity == bindparam("entity"),
+            i.kind == bindparam("kind"),
+            i.number == bindparam("number"),
+        )
+        self._insert(receivable_items, [mapping.item_row(tenant, item) for item in items], replacing=same)
 
     def add_order(self, tenant: str, order: OpenOrder) -> None:
         self.add_orders(tenant, [order])
 
     def add_orders(self, tenant: str, orders: Iterable[OpenOrder]) -> None:
-        self._insert(open_orders, [mapping.order_row(tenant, order) for order in orders])
+        """Store open orders; the same order number again replaces the stored one."""
+        o = open_orders.c
+        same = delete(open_orders).where(
+            o.tenant == bindparam("tenant"), o.entity == bindparam("entity"), o.number == bindparam("number")
+        )
+        self._insert(open_orders, [mapping.order_row(tenant, order) for order in orders], replacing=same)
 
-    def _insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
+    def _insert(self, table: Any, rows: list[dict[str, Any]], *, replacing: Any) -> None:
         if not rows:
             return
+        keys = [name for name in ("tenant", "entity", "kind", "number") if name in rows[0]]
         with self._engine.connect().execution_options(**write_options(self._engine)) as connection:
             for start in range(0, len(rows), _BATCH):
-                connection.execute(insert(table), rows[start : start + _BATCH])
+                batch = rows[start : start + _BATCH]
+                connection.execute(replacing, [{key: row[key] for key in keys} for row in batch])
+                connection.execute(insert(table), batch)
             connection.commit()
 
     def items(self, tenant: str, customer_id: str) -> list[OpenItem]:
@@ -171,37 +189,37 @@ class SqlReceivables:
 
     # -- the credit check's question ---------------------------------------------------
 
-    def position(self, tenant: str, customer_id: str, entity: str, currency: str) -> ReceivablesPosition:
+    def position(
+        self,
+        tenant: str,
+        customer_id: str,
+        entity: str,
+        currency: str,
+        *,
+        rates: ExchangeRates | None = None,
+        on: date | None = None,
+    ) -> ReceivablesPosition:
         parameters = {"tenant": tenant, "customer_id": customer_id, "entity": entity}
         with self._reads.connect() as connection:
             rows = connection.execute(POSITION, parameters).all()
+        rates, day = rates or self.rates, on or self.rate_date or date.today()
+
+        def convert(amount: Decimal, held: str) -> Decimal:
+            rate = rates.rate(held, currency, day) if rates is not None and held != currency else None
+            return converted(amount, held, currency, rate)
+
         open_balance = credits = orders = Decimal(0)
         oldest: date | None = None
         for part, row_currency, a, b, due in rows:
             if part == "i":
-                open_balance += self._convert(a, row_currency, currency)
-                credits += self._convert(b, row_currency, currency)
+                open_balance += convert(a, row_currency)
+                credits += convert(b, row_currency)
                 oldest = due if oldest is None or (due is not None and due < oldest) else oldest
             else:
-                orders += self._convert(a, row_currency, currency)
+                orders += convert(a, row_currency)
         return ReceivablesPosition(
             open_balance=open_balance, unapplied_credits=credits, open_orders=orders, oldest_due_date=oldest
         )
-
-    def _convert(self, amount: Decimal, from_currency: str, to_currency: str) -> Decimal:
-        if from_currency == to_currency:
-            return amount
-        rate = (
-            self.rates.rate(from_currency, to_currency, self.rate_date or date.today())
-            if self.rates
-            else None
-        )
-        if rate is None:
-            raise BusinessRuleViolation(
-                "currency_not_convertible",
-                f"an open item in {from_currency} cannot be converted to {to_currency}: no exchange rate",
-            )
-        return amount * rate
 
 
 class SqlLastPrices:

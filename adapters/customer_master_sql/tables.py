@@ -288,7 +288,7 @@ name_words = _customer_child(
     Column("word", Key(100), nullable=False),
     key=("word",),
 )
-Index("ix_cm_customer_name_words_word", name_words.c.tenant, name_words.c.word)
+Index("ix_cm_customer_name_words_word", name_words.c.tenant, name_words.c.word, name_words.c.customer_id)
 
 # ---------------------------------------------------------------------------
 # Tenant configuration
@@ -497,6 +497,8 @@ receivable_items = Table(
         "balance",
         "due_date",
     ),
+    # Finds a resent document so it replaces the one stored (add_items).
+    Index("ix_cm_receivable_items_document", "tenant", "entity", "kind", "number"),
     **MYSQL_OPTIONS,
 )
 
@@ -511,6 +513,7 @@ open_orders = Table(
     Column("amount", Amount(), nullable=False),
     Column("currency", String(3), nullable=False),
     Index("ix_cm_open_orders_customer", "tenant", "customer_id", "entity", "currency", "amount"),
+    Index("ix_cm_open_orders_document", "tenant", "entity", "number"),
     **MYSQL_OPTIONS,
 )
 

@@ -277,10 +277,20 @@ class ReceivablesPosition:
 class Receivables(Protocol):
     """Open items per customer and entity, kept by the plugin or read from the host."""
 
-    def position(self, tenant: str, customer_id: str, entity: str, currency: str) -> ReceivablesPosition:
-        """Balances and the oldest due date of unpaid invoices, converted to ``currency``.
-        Raises ``BusinessRuleViolation("currency_not_convertible", …)`` when an item's
-        currency cannot be converted."""
+    def position(
+        self,
+        tenant: str,
+        customer_id: str,
+        entity: str,
+        currency: str,
+        *,
+        rates: ExchangeRates | None = None,
+        on: date | None = None,
+    ) -> ReceivablesPosition:
+        """Balances and the oldest due date of unpaid invoices, converted to ``currency``
+        with ``rates`` as of ``on`` (``domain.money.converted``). Raises
+        ``BusinessRuleViolation("currency_not_convertible", …)`` when an item's currency
+        cannot be converted."""
 
 
 class LastPrices(Protocol):

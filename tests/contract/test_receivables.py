@@ -146,3 +146,24 @@ def test_a_newer_invoiced_rate_replaces_an_older_one_never_the_reverse(storage: 
     assert prices.last_price("acme", "c1", "BOLT") == same_day
     assert prices.last_price("acme", "c1", "NUT") is None
     assert prices.last_price("other", "c1", "BOLT") is None
+
+
+def test_a_document_sent_again_replaces_the_one_stored(storage: Storage) -> None:
+    receivables: Any = storage.receivables
+    receivables.add_item("acme", item("INV-1", balance=Decimal("100.00")))
+    receivables.add_order("acme", order("SO-1", "40"))
+    receivables.add_item("acme", item("INV-1", balance=Decimal("30.00")))  # part-paid since
+    receivables.add_order("acme", order("SO-1", "25"))  # reduced
+
+    position = storage.receivables.position("acme", "c1", "MY01", "MYR")
+
+    assert (position.open_balance, position.open_orders) == (Decimal("30.00"), Decimal("25"))
+
+
+def test_the_caller_may_bring_the_exchange_rates(storage: Storage) -> None:
+    receivables: Any = storage.receivables
+    receivables.add_item("acme", item("INV-1", balance=Decimal("10.00"), currency="SGD"))
+
+    position = storage.receivables.position("acme", "c1", "MY01", "MYR", rates=Rates(), on=date(2026, 3, 2))
+
+    assert position.open_balance == Decimal("35.0000")

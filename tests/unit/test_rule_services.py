@@ -244,3 +244,41 @@ def test_another_tenant_cannot_delete_our_customer(
     with pytest.raises(NotFound):
         other_tenant.lifecycle.hard_delete(outsider, customer_id)
     assert other_tenant.customers.get(admin, customer_id).id == customer_id
+
+
+# --- credit checks: open items in another currency ------------------------------------
+
+
+class SgdToUsd:
+    def rate(self, from_currency: str, to_currency: str, on: date) -> Decimal | None:
+        return Decimal("0.75") if (from_currency, to_currency) == ("SGD", "USD") else None
+
+
+def test_open_items_in_another_currency_are_converted_with_the_facades_rates(
+    storage_url: str, clock: Any, admin: Actor
+) -> None:
+    from customer_master.domain.receivables import OpenItem
+
+    cm = CustomerMaster.from_url(storage_url, clock=clock, exchange_rates=SgdToUsd(), load_entry_points=False)
+    cm.configuration.add_legal_entity(admin, {"code": "US01", "name": "Acme Inc", "currency": "USD"})
+    cm.configuration.set_approval_lane(admin, "create", "green")
+    customer = new_customer(cm, admin, credit_limit="1000")
+    cm.storage.receivables.add_item(
+        admin.tenant,
+        OpenItem(
+            number="INV-9",
+            customer_id=customer,
+            entity="US01",
+            kind="invoice",
+            document_date=date(2026, 3, 1),
+            due_date=date(2026, 3, 31),
+            amount=Decimal("400"),
+            balance=Decimal("400"),
+            currency="SGD",
+        ),
+    )
+
+    decision = cm.credit.check(admin, customer, entity="US01", amount=Decimal("701"))
+
+    assert decision.exposure.receivables == Decimal("300.00")
+    assert (decision.outcome, decision.reason_codes) == ("blocked", ("over_limit",))

@@ -21,6 +21,8 @@ from typing import Literal
 
 from babel.numbers import get_currency_precision, list_currencies
 
+from customer_master.errors import BusinessRuleViolation
+
 Rounding = Literal["half_even", "half_up"]
 
 _ROUNDING_MODES: dict[str, str] = {"half_even": ROUND_HALF_EVEN, "half_up": ROUND_HALF_UP}
@@ -52,6 +54,24 @@ def quantum(digits: int) -> Decimal:
 def round_to_digits(amount: Decimal, digits: int, rounding: Rounding = "half_even") -> Decimal:
     """Round ``amount`` to ``digits`` decimal places with the tenant's rounding mode."""
     return amount.quantize(quantum(digits), rounding=_ROUNDING_MODES[rounding])
+
+
+def converted(amount: Decimal, from_currency: str, to_currency: str, rate: Decimal | None) -> Decimal:
+    """``amount`` in ``to_currency`` at ``rate`` (units of ``to_currency`` per unit of
+    ``from_currency``); refused clearly when the currencies differ and no rate is known
+    (SPEC R-5.1).
+
+    >>> converted(Decimal("10"), "EUR", "USD", Decimal("1.1"))
+    Decimal('11.0')
+    """
+    if from_currency == to_currency:
+        return amount
+    if rate is None:
+        raise BusinessRuleViolation(
+            "currency_not_convertible",
+            f"an amount in {from_currency} cannot be converted to {to_currency}: no exchange rate",
+        )
+    return amount * rate
 
 
 def round_money(amount: Decimal, currency: str, rounding: Rounding = "half_even") -> Decimal:

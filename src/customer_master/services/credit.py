@@ -97,9 +97,11 @@ class CreditService:
         """What the rule needs to know: the effective view's limit and hold, and the
         receivables position and oldest due date, all in the customer's currency (R-5.1)."""
         document = self._convert(amount, currency or home, home, settings.time_zone)
-        position = self._ctx.storage.receivables.position(customer.tenant, customer.id, entity, home)
-        count_orders = document_type != "invoice" or settings.count_open_orders_at_invoice
         today = self._ctx.clock.today(settings.time_zone)
+        position = self._ctx.storage.receivables.position(
+            customer.tenant, customer.id, entity, home, rates=self._ctx.exchange_rates, on=today
+        )
+        count_orders = document_type != "invoice" or settings.count_open_orders_at_invoice
         oldest = position.oldest_due_date
         return CreditFacts(
             is_active=view.is_active,

@@ -235,6 +235,9 @@ def upgrade() -> None:
         ["tenant", "customer_id", "entity", "currency", "amount"],
         unique=False,
     )
+    op.create_index(
+        "ix_cm_open_orders_document", "cm_open_orders", ["tenant", "entity", "number"], unique=False
+    )
     op.create_table(
         "cm_outbox",
         sa.Column("position", auto_id(), autoincrement=True, nullable=False),
@@ -281,6 +284,12 @@ def upgrade() -> None:
         "ix_cm_receivable_items_customer",
         "cm_receivable_items",
         ["tenant", "customer_id", "entity", "currency", "kind", "balance", "due_date"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_cm_receivable_items_document",
+        "cm_receivable_items",
+        ["tenant", "entity", "kind", "number"],
         unique=False,
     )
     op.create_table(
@@ -441,7 +450,10 @@ def upgrade() -> None:
         **MYSQL,
     )
     op.create_index(
-        "ix_cm_customer_name_words_word", "cm_customer_name_words", ["tenant", "word"], unique=False
+        "ix_cm_customer_name_words_word",
+        "cm_customer_name_words",
+        ["tenant", "word", "customer_id"],
+        unique=False,
     )
     op.create_table(
         "cm_customer_overrides",
