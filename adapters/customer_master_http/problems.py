@@ -71,7 +71,11 @@ PROBLEM_TYPES: Mapping[str, tuple[str, str]] = {
     ),
     "method-not-allowed": ("Method not allowed", "This resource does not support that HTTP method."),
     "unsupported-media-type": ("Unsupported media type", "Send the body as `application/json`."),
-    "payload-too-large": ("Request body too large", "Bodies are limited to 16 MiB; split the work."),
+    "payload-too-large": (
+        "Request body too large",
+        "Bodies are limited to 16 MiB; an import file uploaded to `POST /imports` to 8 MiB and 10,000 "
+        "rows. Split the work, or import large files with the command line (`customer-master import`).",
+    ),
     "server-error": (
         "Internal server error",
         "Something went wrong on the server; it has been logged. Try again or contact the operator.",
@@ -217,7 +221,7 @@ def field_errors(messages: Mapping[str, Any], base: str = "") -> Iterable[FieldE
     fields keep their own path (``addresses``), query and header fields are prefixed
     with nothing either — they are named as the parameter is."""
     for key, value in messages.items():
-        if not base and key in ("json", "query", "headers", "path", "form", "files", "cookies"):
+        if not base and key in ("json", "query", "headers", "path", "form", "files", "multipart", "cookies"):
             yield from field_errors(value, "") if isinstance(value, Mapping) else ()
             continue
         path = _join(base, key)

@@ -504,10 +504,15 @@ def audit_intact(scene: Scene) -> None:
 
 @when("someone alters a record of the audit trail in the file")
 def alters_audit(scene: Scene) -> None:
+    tamper = "UPDATE cm_audit_log SET actor = 'mallory' WHERE tenant = ? AND sequence = 3"
     with sqlite3.connect(file_path(scene)) as connection:
-        changed = connection.execute(
-            "UPDATE cm_audit_log SET actor = 'mallory' WHERE tenant = ? AND sequence = 3", (DEMO,)
-        ).rowcount
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute(tamper, (DEMO,))  # the database refuses a plain edit
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cm_audit_log'"
+        ).fetchall():
+            connection.execute(f'DROP TRIGGER "{name}"')  # someone with the file drops the guards
+        changed = connection.execute(tamper, (DEMO,)).rowcount
     assert changed == 1
 
 

@@ -1,6 +1,14 @@
 """The API's resources, one Blueprint per capability."""
 
-from customer_master_http.resources import approvals, configuration, customers, receivables, rules, system
+from customer_master_http.resources import (
+    approvals,
+    configuration,
+    customers,
+    receivables,
+    rules,
+    system,
+    transfers,
+)
 
 BLUEPRINTS = (
     customers.blp,
@@ -9,5 +17,6 @@ BLUEPRINTS = (
     approvals.approvals,
     approvals.audit,
     configuration.blp,
+    transfers.blp,
     system.blp,
 )
