@@ -1,7 +1,8 @@
-"""Rule services through the façade on in-memory storage: credit checks, price
-resolutions and schedules per second, the way a host calls them.
+"""Rule services through the façade: credit checks, price resolutions and schedules per
+second, the way a host calls them; on in-memory storage, or on the storage of ``--url``.
 
 Run: .venv/bin/python bench/bench_services.py [--customers 1000] [--seconds 1.0]
+     .venv/bin/python bench/bench_services.py --url "sqlite:////tmp/cm-bench.db?migrate=1"
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 
 from customer_master import Actor, CustomerMaster
 from customer_master.clock import FixedClock
+from customer_master.domain.approvals import OPERATIONS
 from customer_master.domain.receivables import OpenItem, OpenOrder
 
 
@@ -31,13 +33,17 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1000)
     parser.add_argument("--items", type=int, default=10, help="open invoices per customer")
     parser.add_argument("--seconds", type=float, default=1.0)
+    parser.add_argument("--url", default="memory://", help="storage URL (an empty database)")
     args = parser.parse_args()
+    where = args.url.split(":", 1)[0]
 
     cm = CustomerMaster.from_url(
-        "memory://", clock=FixedClock(datetime(2026, 3, 2, tzinfo=UTC)), load_entry_points=False
+        args.url, clock=FixedClock(datetime(2026, 3, 2, tzinfo=UTC)), load_entry_points=False
     )
     admin = Actor("bench", "ana", {"admin"})
     cm.configuration.add_legal_entity(admin, {"code": "US01", "name": "Bench Inc", "currency": "USD"})
+    for operation in OPERATIONS:  # no approvals: the bench measures the rules
+        cm.configuration.set_approval_lane(admin, operation, "green")
     net30 = {"portion": {"kind": "remainder", "value": None}, "due": [{"add_days": 30}], "discount": None}
     cm.configuration.save_payment_terms(admin, {"code": "NET30", "name": "Net 30", "lines": [net30]})
     lines = [
@@ -65,7 +71,9 @@ def main() -> None:
             },
         )
         ids.append(created.value.id)
-    print(f"{'customer creates (memory)':<48} {args.customers / (time.perf_counter() - started):>12,.0f} /s")
+    print(
+        f"{f'customer creates ({where})':<48} {args.customers / (time.perf_counter() - started):>12,.0f} /s"
+    )
 
     receivables = cm.storage.receivables
     for n, customer_id in enumerate(ids):
@@ -98,12 +106,12 @@ def main() -> None:
 
     amount = Decimal("1250.00")
     rate(
-        "credit checks (memory, façade)",
+        f"credit checks ({where}, façade)",
         lambda i: cm.credit.check(admin, ids[i % len(ids)], entity="US01", amount=amount),
         args.seconds,
     )
     rate(
-        "price resolutions (memory, façade, standard list)",
+        f"price resolutions ({where}, façade, standard list)",
         lambda i: cm.pricing.resolve(
             admin,
             ids[i % len(ids)],
@@ -115,7 +123,7 @@ def main() -> None:
         args.seconds,
     )
     rate(
-        "invoice schedules (memory, façade, effective Net 30)",
+        f"invoice schedules ({where}, façade, effective Net 30)",
         lambda i: cm.terms.invoice_schedule(
             admin, ids[i % len(ids)], entity="US01", invoice_date=date(2026, 3, 2), amount=amount
         ),

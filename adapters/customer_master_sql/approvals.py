@@ -7,6 +7,7 @@ the number of decisions, so two approvers deciding the same step cannot both win
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from sqlalchemy import insert, select, update
@@ -80,24 +81,64 @@ class SqlChangeRequests:
         return [mapping.from_document(ChangeRequest, doc) for doc in self._conn.execute(statement).scalars()]
 
 
+class KeyCache:
+    """Keys found by id, kept per storage for ``seconds`` (authentication reads a key on
+    every request). A revocation through the same storage takes effect at once; one made
+    through another process (another storage object) within ``seconds``. Keys not found
+    are not kept, and the cache is emptied when it holds ``size`` keys."""
+
+    def __init__(self, seconds: float = 5.0, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._keys: dict[str, tuple[float, ApiKey]] = {}
+
+    def get(self, key_id: str) -> ApiKey | None:
+        found = self._keys.get(key_id)
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1]
+
+    def keep(self, key: ApiKey) -> None:
+        if self.seconds > 0:
+            if len(self._keys) >= self.size:
+                self._keys.clear()
+            self._keys[key.id] = (time.monotonic() + self.seconds, key)
+
+    def forget(self, key_id: str) -> None:
+        self._keys.pop(key_id, None)
+
+
 class SqlApiKeys:
-    """``ApiKeyRepository``: digests only."""
+    """``ApiKeyRepository``: digests only; look-ups by id cached briefly (``KeyCache``)."""
 
     def __init__(self, work: Work) -> None:
         self._work = work
         self._conn = work.connection
+        self._cache: KeyCache = work.storage.api_key_cache
 
     def add(self, key: ApiKey) -> None:
         self._work.writing(key.tenant)
+        self._cache.forget(key.id)
         self._conn.execute(insert(api_keys), [mapping.api_key_row(key)])
 
     def get(self, key_id: str) -> ApiKey | None:
+        if not self._work.in_write and not self._work.locked:
+            cached = self._cache.get(key_id)
+            if cached is not None:
+                return cached
         row = self._conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
-        return None if row is None else mapping.api_key_from(row._mapping)
+        if row is None:
+            return None
+        key = mapping.api_key_from(row._mapping)
+        if not self._work.in_write and not self._work.locked:
+            self._cache.keep(key)  # only what is committed: read outside a write
+        return key
 
     def revoke(self, key_id: str) -> None:
         self._work.writing(None)
         self._conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked=True))
+        self._cache.forget(key_id)
+        self._work.forget_keys.add(key_id)
 
     def for_tenant(self, tenant: str) -> Sequence[ApiKey]:
         k = api_keys.c

@@ -1,5 +1,10 @@
 """The customer repository on SQL: one row per customer plus its related-record rows.
 
+The row carries the whole customer as a JSON document (``document``), written in the
+same statement as the row, so every read is one row per customer; the related-record
+rows and the name words are there for what is searched or unique (tax ids, external
+references, tags, entities, names) — docs/decisions/0011.
+
 Writes are explicit and batched per table (``executemany``). ``update`` is a
 compare-and-set on the version — ``UPDATE … WHERE tenant = … AND id = … AND version =
 :expected`` — and only a row count of one lets it go on to replace the related records
@@ -10,17 +15,36 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from attrs import evolve
-from sqlalchemy import Select, String, bindparam, delete, exists, false, func, insert, or_, select, update
-from sqlalchemy.engine import Row
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Integer,
+    Select,
+    String,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from customer_master.domain.customer import Customer
-from customer_master.domain.search import CustomerQuery, Page, fold
+from customer_master.domain.search import CustomerQuery, Page, fold, word_starts
 from customer_master.errors import Conflict
+from customer_master.ports import CustomerKey
 from customer_master_sql import mapping
 from customer_master_sql.listing import (
     COMMON_PREFIX,
@@ -37,7 +61,8 @@ _CHUNK = 500
 
 
 def _prepared() -> dict[str, Any]:
-    """The hot reads, built once with bound parameters (``:tenant``, ``:key``, ``:ids``)."""
+    """The hot reads, built once with bound parameters (``:tenant``, ``:key``, ``:ids``);
+    the related-record reads serve ``relational_customers`` only."""
     c = customers.c
     tenant, key = bindparam("tenant", type_=String()), bindparam("key", type_=String())
     ids = bindparam("ids", type_=String(), expanding=True)
@@ -48,18 +73,53 @@ def _prepared() -> dict[str, Any]:
         by_kind[kind.field] = (
             statement.order_by(table.c.customer_id, table.c.position) if kind.ordered else statement
         )
+    t, r = tax_ids.c, external_refs.c
+    values = bindparam("values", type_=String(), expanding=True)
+    active = (c.tenant == tenant) & (c.status == "active")
     return {
-        "by_id": select(customers).where(c.tenant == tenant, c.id == key),
-        "by_code": select(customers).where(c.tenant == tenant, c.code == key),
-        "by_ids": select(customers).where(c.tenant == tenant, c.id.in_(ids)),
-        "versions": select(c.id, c.version).where(c.tenant == tenant, c.id.in_(ids)),
+        "word_starts": _word_starts_statement(tenant),
+        # holders_of_keys: (key value, customer id) by kind of key, as the single look-ups.
+        "holders_code": select(c.code, c.id).where(c.tenant == tenant, c.code.in_(values)),
+        "holders_email": select(c.email_lower, c.id)
+        .where(active, c.email_lower.in_(values))
+        .order_by(c.code),
+        "holders_tax_id": select(t.number, t.customer_id)
+        .join_from(tax_ids, customers, (c.tenant == t.tenant) & (c.id == t.customer_id))
+        .where(t.tenant == tenant, active, t.number.in_(values))
+        .order_by(c.code),
+        "holders_external_ref": select(r.ref, r.customer_id).where(
+            r.tenant == tenant, r.system == bindparam("system", type_=String()), r.ref.in_(values)
+        ),
+        "by_id": select(c.document).where(c.tenant == tenant, c.id == key),
+        "by_code": select(c.document).where(c.tenant == tenant, c.code == key),
         **by_kind,
     }
 
 
-PREPARED = _prepared()
+def _word_starts_statement(tenant: BindParameter[str]) -> CompoundSelect[int, str, str]:
+    """Per slot ``i`` (``:low<i>``, ``:high<i>``): ``(i, code, name)`` of at most
+    ``SIMILAR_CANDIDATES`` active customers with a name word in ``[low, high)``."""
+    c, w = customers.c, name_words.c
+    parts = []
+    for slot in range(_STARTS_AT_ONCE):
+        holders = (
+            select(c.code, c.name)
+            .join_from(name_words, customers, (c.tenant == w.tenant) & (c.id == w.customer_id))
+            .where(w.tenant == tenant, w.word >= bindparam(f"low{slot}", type_=String()))
+            .where(w.word < bindparam(f"high{slot}", type_=String()), c.status == "active")
+            .distinct()
+            .limit(SIMILAR_CANDIDATES)
+            .subquery(f"s{slot}")
+        )
+        parts.append(select(literal(slot, Integer()).label("slot"), holders.c.code, holders.c.name))
+    return union_all(*parts)
+
+
 # How many look-alike names the similar-name check scores at most (R-3.4).
 SIMILAR_CANDIDATES = 500
+# Word starts looked up by one statement (similar_name_candidates_for).
+_STARTS_AT_ONCE = 20
+PREPARED = _prepared()
 
 
 class SqlCustomers:
@@ -78,7 +138,7 @@ class SqlCustomers:
         try:
             self._conn.execute(insert(customers), [mapping.customer_row(customer)])
             self._insert_related(customer, mapping.RELATED)
-            self._conn.execute(insert(name_words), mapping.word_rows(customer))
+            self._insert_words(customer)
         except IntegrityError as clash:
             raise Conflict(
                 f"customer {customer.code} clashes with a stored key: {_first_line(clash)}"
@@ -111,7 +171,7 @@ class SqlCustomers:
             self._insert_related(stored, mapping.RELATED)
             if before.name_folded != row["name_folded"]:
                 self._conn.execute(delete(name_words).where(*_owned(name_words, tenant, customer.id)))
-                self._conn.execute(insert(name_words), mapping.word_rows(stored))
+                self._insert_words(stored)
         except IntegrityError as clash:
             raise Conflict(
                 f"customer {customer.code} clashes with a stored key: {_first_line(clash)}"
@@ -124,6 +184,103 @@ class SqlCustomers:
         self._conn.execute(
             delete(customers).where(customers.c.tenant == tenant, customers.c.id == customer_id)
         )
+
+    # -- bulk methods for imports (ports.BulkCustomers) --------------------------------
+
+    def add_many(self, new: Sequence[Customer]) -> None:
+        """``add`` for many customers: one ``executemany`` per table. A code or key
+        already taken fails the whole call with ``Conflict`` (the unique keys say so)."""
+        for tenant in dict.fromkeys(customer.tenant for customer in new):
+            self._work.writing(tenant)
+        tables: dict[Table, builtins.list[dict[str, Any]]] = {customers: []}
+        words: builtins.list[dict[str, Any]] = []
+        for customer in new:
+            tables[customers].append(mapping.customer_row(customer))
+            for kind, rows in mapping.related_rows(customer).items():
+                tables.setdefault(kind.table, []).extend(rows)
+            words += mapping.word_rows(customer)
+        tables[name_words] = words
+        try:
+            for table, rows in tables.items():
+                if rows:
+                    self._conn.execute(insert(table), rows)
+        except IntegrityError as clash:
+            raise Conflict(
+                f"a customer of the batch clashes with a stored key: {_first_line(clash)}"
+            ) from None
+
+    def holders_of_keys(
+        self, tenant: str, keys: Collection[CustomerKey]
+    ) -> dict[CustomerKey, builtins.list[str]]:
+        """Holders of each key, as the one-key look-ups find them: a few statements per
+        batch (one per kind of key and 500 keys; external references per system)."""
+        self._work.writing(tenant)  # uniqueness look-ups, as find_by_tax_id
+        wanted: dict[str, builtins.list[str]] = defaultdict(list)
+        for kind, value in keys:
+            wanted[kind].append(value)
+        found: dict[CustomerKey, builtins.list[str]] = {}
+        # "system:ref": every split at a colon, so a colon inside either part is found too.
+        refs: dict[str, set[str]] = defaultdict(set)
+        for value in wanted.get("external_ref", ()):
+            for at in (index for index, ch in enumerate(value) if ch == ":"):
+                refs[value[:at]].add(value[at + 1 :])
+        asked: builtins.list[tuple[str, dict[str, str], Collection[str]]] = [
+            (kind, {}, wanted.get(kind, ())) for kind in ("code", "email", "tax_id")
+        ]
+        asked += [("external_ref", {"system": system}, held) for system, held in sorted(refs.items())]
+        for kind, more, given in asked:
+            values = sorted(set(given))
+            for start in range(0, len(values), _CHUNK):
+                parameters = {"tenant": tenant, "values": values[start : start + _CHUNK], **more}
+                for value, customer_id in self._conn.execute(PREPARED[f"holders_{kind}"], parameters):
+                    key = (kind, f"{more['system']}:{value}" if more else value)
+                    holders = found.setdefault(key, [])
+                    if customer_id not in holders:
+                        holders.append(customer_id)
+        return found
+
+    def similar_name_candidates_for(
+        self, tenant: str, names: Collection[str]
+    ) -> dict[str, builtins.list[tuple[str, str]]]:
+        """Candidates sharing a word start (first three letters, ``word_starts``) with
+        each name, at most ``SIMILAR_CANDIDATES`` a start and a name: one statement per
+        distinct word start of the batch."""
+        starts = {name: word_starts(name) for name in names}
+        holders = self._active_with_word_starts(tenant, sorted(set().union(*starts.values())))
+        answers: dict[str, builtins.list[tuple[str, str]]] = {}
+        for name in names:
+            candidates: dict[str, str] = {}
+            for start in sorted(starts[name]):
+                for code, found in holders[start]:
+                    if len(candidates) >= SIMILAR_CANDIDATES:
+                        break
+                    candidates.setdefault(code, found)
+            answers[name] = builtins.list(candidates.items())
+        return answers
+
+    def _active_with_word_starts(
+        self, tenant: str, starts: Sequence[str]
+    ) -> dict[str, builtins.list[tuple[str, str]]]:
+        """Active customers (code, name) with a name word beginning with each start, at
+        most ``SIMILAR_CANDIDATES`` a start: ``_STARTS_AT_ONCE`` starts a statement."""
+        found: dict[str, builtins.list[tuple[str, str]]] = {start: [] for start in starts}
+        for first in range(0, len(starts), _STARTS_AT_ONCE):
+            chunk = starts[first : first + _STARTS_AT_ONCE]
+            parameters: dict[str, Any] = {"tenant": tenant}
+            for slot in range(_STARTS_AT_ONCE):
+                # Unused slots get an empty range; the statement stays the same (cached).
+                low, high = prefix_range(chunk[slot]) if slot < len(chunk) else ("", "")
+                parameters[f"low{slot}"] = low
+                # The highest code point stands in for "no upper end".
+                parameters[f"high{slot}"] = high if high is not None else chr(0x10FFFF) * 101
+            for slot, code, name in self._conn.execute(PREPARED["word_starts"], parameters):
+                found[chunk[slot]].append((code, name))
+        return found
+
+    def _insert_words(self, customer: Customer) -> None:
+        words = mapping.word_rows(customer)
+        if words:  # a name of blanks only has none
+            self._conn.execute(insert(name_words), words)
 
     def _insert_related(self, customer: Customer, kinds: Iterable[mapping.Related]) -> None:
         rows = mapping.related_rows(customer)
@@ -149,7 +306,7 @@ class SqlCustomers:
         holders = select(tax_ids.c.customer_id).where(tax_ids.c.tenant == tenant, tax_ids.c.number == number)
         c = customers.c
         return self._many(
-            select(customers)
+            select(c.document)
             .where(c.tenant == tenant, c.status == "active", c.id.in_(holders))
             .order_by(c.code)
         )
@@ -158,12 +315,13 @@ class SqlCustomers:
         self._work.writing(tenant)
         r = external_refs.c
         holder = select(r.customer_id).where(r.tenant == tenant, r.system == system, r.ref == ref)
-        return self._one(select(customers).where(customers.c.tenant == tenant, customers.c.id.in_(holder)))
+        c = customers.c
+        return self._one(select(c.document).where(c.tenant == tenant, c.id.in_(holder)))
 
     def find_by_email(self, tenant: str, email: str) -> Sequence[Customer]:
         c = customers.c
         return self._many(
-            select(customers)
+            select(c.document)
             .where(c.tenant == tenant, c.status == "active", c.email_lower == email.lower())
             .order_by(c.code)
         )
@@ -220,43 +378,27 @@ class SqlCustomers:
         return self._load(self._conn.execute(statement).all())
 
     def _load(self, rows: Sequence[Row[Any]]) -> builtins.list[Customer]:
-        """Customers for their ``cm_customers`` rows: one query per kind of related
-        record that any of them holds.
+        """Customers for rows holding their ``document`` (one row each: consistent
+        whatever commits meanwhile)."""
+        return [mapping.customer_from_document(row.document) for row in rows]
 
-        Outside the writer lock each statement sees the latest commit, so a writer may
-        commit between them; reading the versions again afterwards proves the related
-        rows belong to the rows read (every change moves the version), else it reads
-        again.
-        """
-        while rows:
-            customers_read, queried = self._load_once(rows)
-            if not queried or self._work.reads_are_stable(rows[0].tenant) or self._unchanged(rows):
-                return customers_read
-            again = self._conn.execute(
-                PREPARED["by_ids"], {"tenant": rows[0].tenant, "ids": [row.id for row in rows]}
-            )
-            by_id = {row.id: row for row in again}
-            rows = [by_id[row.id] for row in rows if row.id in by_id]
+
+def relational_customers(connection: Connection, rows: Sequence[Row[Any]]) -> builtins.list[Customer]:
+    """Customers of one tenant read from their ``cm_customers`` rows (all columns) and
+    related-record rows — the schema of revision 0001, read once by the migration that
+    fills ``document`` (migrations/versions/0002)."""
+    if not rows:
         return []
-
-    def _unchanged(self, rows: Sequence[Row[Any]]) -> bool:
-        parameters = {"tenant": rows[0].tenant, "ids": [row.id for row in rows]}
-        now: dict[str, int] = dict(self._conn.execute(PREPARED["versions"], parameters).all())
-        return all(now.get(row.id) == row.version for row in rows)
-
-    def _load_once(self, rows: Sequence[Row[Any]]) -> tuple[builtins.list[Customer], bool]:
-        tenant = rows[0].tenant
-        queried = False
-        related: dict[str, dict[str, builtins.list[Any]]] = defaultdict(lambda: defaultdict(list))
-        plain = [row._asdict() for row in rows]
-        for kind in mapping.RELATED:
-            holders = [row["id"] for row in plain if row["related"] & kind.bit]
-            for start in range(0, len(holders), _CHUNK):
-                queried = True
-                parameters = {"tenant": tenant, "ids": holders[start : start + _CHUNK]}
-                for record in self._conn.execute(PREPARED[kind.field], parameters):
-                    related[record.customer_id][kind.field].append(record._asdict())
-        return [mapping.customer_from(row, related.get(row["id"], {})) for row in plain], queried
+    tenant = rows[0].tenant
+    related: dict[str, dict[str, builtins.list[Any]]] = defaultdict(lambda: defaultdict(list))
+    plain = [row._asdict() for row in rows]
+    for kind in mapping.RELATED:
+        holders = [row["id"] for row in plain if row["related"] & kind.bit]
+        for start in range(0, len(holders), _CHUNK):
+            parameters = {"tenant": tenant, "ids": holders[start : start + _CHUNK]}
+            for record in connection.execute(PREPARED[kind.field], parameters):
+                related[record.customer_id][kind.field].append(record._asdict())
+    return [mapping.customer_from(row, related.get(row["id"], {})) for row in plain]
 
 
 def _owned(table: Any, tenant: str, customer_id: str) -> tuple[Any, Any]:

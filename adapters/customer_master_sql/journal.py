@@ -47,6 +47,21 @@ class SqlAudit:
         if named:
             self._conn.execute(insert(audit_customers), named)
 
+    def append_many(self, records: Sequence[AuditRecord]) -> None:
+        """``append`` for records chained one after the other: two ``executemany``."""
+        if not records:
+            return
+        for tenant in dict.fromkeys(record.tenant for record in records):
+            self._work.writing(tenant)
+        self._conn.execute(insert(audit_log), [mapping.audit_row(record) for record in records])
+        named = [
+            {"tenant": record.tenant, "customer_id": customer_id, "sequence": record.sequence}
+            for record in records
+            for customer_id in dict.fromkeys(record.customer_ids)
+        ]
+        if named:
+            self._conn.execute(insert(audit_customers), named)
+
     def for_customer(self, tenant: str, customer_id: str) -> Sequence[AuditRecord]:
         a, n = audit_log.c, audit_customers.c
         statement = (
@@ -91,6 +106,15 @@ class SqlOutbox:
         self._work.writing(event.tenant)
         self._conn.execute(insert(outbox), [mapping.event_row(event)])
         self._work.own_events.add(event.id)
+
+    def add_many(self, events: Sequence[Event]) -> None:
+        """``add`` for many events, in order: one ``executemany`` (positions in order)."""
+        if not events:
+            return
+        for tenant in dict.fromkeys(event.tenant for event in events):
+            self._work.writing(tenant)
+        self._conn.execute(insert(outbox), [mapping.event_row(event) for event in events])
+        self._work.own_events.update(event.id for event in events)
 
     def pending(self, limit: int = 100) -> Sequence[Event]:
         # Events this unit of work wrote are not committed yet, so not pending.

@@ -66,7 +66,9 @@ def list_statement(tenant: str, query: CustomerQuery, *, holders: Sequence[str] 
     if query.after is not None:
         where.append(_after(query.sort, query.after))
     order = [c.code] if query.sort == "code" else [c[_SORT_COLUMN[query.sort]], c.code]
-    return select(customers).where(*where).order_by(*order).limit(max(query.limit, 0) + 1)
+    # The document is the customer; the keys make the page's cursor (``cursor_of``).
+    shown = (c.document, c.code, c.name_folded, c.created_key)
+    return select(*shown).where(*where).order_by(*order).limit(max(query.limit, 0) + 1)
 
 
 def searches_words(query: CustomerQuery) -> str | None:

@@ -253,7 +253,8 @@ def name_words(name: str) -> list[str]:
 
 
 def customer_row(customer: Customer) -> dict[str, Any]:
-    """The ``cm_customers`` row of ``customer``."""
+    """The ``cm_customers`` row of ``customer``, with the whole customer as its
+    ``document`` (what reads read, docs/decisions/0011)."""
     row = {name: getattr(customer, name) for name in PLAIN_FIELDS}
     related = sum(kind.bit for kind in RELATED if getattr(customer, kind.field))
     return {
@@ -264,7 +265,135 @@ def customer_row(customer: Customer) -> dict[str, Any]:
         "metadata": dict(customer.metadata),
         "created_key": utc_key(customer.created_at),
         "related": related,
+        "document": customer_document(customer),
     }
+
+
+# ---------------------------------------------------------------------------
+# The customer as one JSON document (docs/decisions/0011)
+# ---------------------------------------------------------------------------
+#
+# Plain data as ``serialize.to_data`` makes it — decimals as their exact text, dates and
+# instants (in UTC, as the columns keep them) as ISO text, tuples as lists in order,
+# sets as sorted lists — with ``None`` and empty collections left out when they are the
+# field's default. Reading it back gives an equal customer with the same decimal
+# exponents. The coders are built once per type from its annotations.
+
+Coder = Callable[[Any], Any]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _instant_text(moment: datetime) -> str:
+    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)).isoformat()
+
+
+def _optional(coder: Coder) -> Coder:
+    if coder is _same:
+        return _same
+    return lambda value: None if value is None else coder(value)
+
+
+@cache
+def _coders(hint: Any) -> tuple[Coder, Coder]:
+    """(to plain data, from plain data) for values of type ``hint``."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [arg for arg in args if arg is not type(None)]
+        to_plain, from_plain = _coders(inner[0]) if len(inner) == 1 else (_same, _same)
+        return _optional(to_plain), _optional(from_plain)
+    if hint is Decimal:
+        return str, Decimal
+    if hint is datetime:
+        return _instant_text, datetime.fromisoformat
+    if hint is date:
+        return date.isoformat, date.fromisoformat
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        to_item, from_item = _coders(args[0])
+        if to_item is _same and from_item is _same:
+            return list, tuple
+        return (lambda items: [to_item(item) for item in items]), (
+            lambda items: tuple(from_item(item) for item in items)
+        )
+    if origin in (frozenset, set):
+        to_item, from_item = _coders(args[0])
+        return (lambda items: sorted(to_item(item) for item in items)), (
+            lambda items: frozenset(from_item(item) for item in items)
+        )
+    if origin in (dict, collections.abc.Mapping, typing.Mapping):
+        return dict, _same  # JSON-ready already (metadata); the engine's serialiser is plain
+    if isinstance(hint, type) and attrs.has(hint):
+        return _attrs_coders(hint)
+    return _same, _same
+
+
+_LEFT_OUT_WHEN_EMPTY = object()
+
+
+def _attrs_coders(cls: type, skip: frozenset[str] = frozenset()) -> tuple[Coder, Coder]:
+    """Coders for an attrs class: an object of its fields, leaving out a field whose
+    value is its default ``None`` or its default empty collection."""
+    hints = _hints(cls)
+    fields = []  # (name, to plain, left out when: None, _LEFT_OUT_WHEN_EMPTY or _MISSING)
+    by_name = {}
+    for field in attrs.fields(cls):
+        if field.name in skip:
+            continue
+        to_plain, from_plain = _coders(hints[field.name])
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if default is None:
+            left_out: object = None
+        elif isinstance(default, (tuple, frozenset, dict)) and not default:
+            left_out = _LEFT_OUT_WHEN_EMPTY
+        else:
+            left_out = _MISSING
+        fields.append((field.name, to_plain, left_out))
+        by_name[field.name] = (field.alias or field.name, from_plain)
+
+    def to_plain_value(value: Any) -> dict[str, Any]:
+        data = {}
+        for name, to_plain, left_out in fields:
+            item = getattr(value, name)
+            if item is None:
+                if left_out is None:
+                    continue
+            elif left_out is _LEFT_OUT_WHEN_EMPTY and not item:
+                continue
+            data[name] = None if item is None else to_plain(item)
+        return data
+
+    def from_plain_value(data: Mapping[str, Any]) -> Any:
+        values = {}
+        for name, item in data.items():
+            alias, from_plain = by_name[name]
+            values[alias] = None if item is None else from_plain(item)
+        return cls(**values)
+
+    return to_plain_value, from_plain_value
+
+
+_MISSING = object()
+
+
+@cache
+def _customer_coders() -> tuple[Coder, Coder]:
+    return _attrs_coders(Customer, skip=NOT_STORED)
+
+
+def customer_document(customer: Customer) -> dict[str, Any]:
+    """The whole customer (but what is decided per reader) as a JSON document."""
+    document: dict[str, Any] = _customer_coders()[0](customer)
+    return document
+
+
+def customer_from_document(document: Mapping[str, Any]) -> Customer:
+    """The customer ``customer_document`` wrote, equal to it in every value."""
+    customer: Customer = _customer_coders()[1](document)
+    return customer
 
 
 def related_rows(customer: Customer) -> dict[Related, list[dict[str, Any]]]:
@@ -377,7 +506,14 @@ def price_list_from(row: Row, lines: Iterable[Row]) -> PriceList:
 def _to_json(value: Any) -> Any:
     """Plain JSON of a configuration value: attrs values as objects, decimals as text,
     sets as sorted lists, tuples as lists."""
-    if attrs.has(type(value)):
+    kind = type(value)
+    if kind in _JSON_PLAIN:
+        return value
+    if kind is dict:
+        return {key: _to_json(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_to_json(item) for item in value]
+    if attrs.has(kind):
         return {field.name: _to_json(getattr(value, field.name)) for field in attrs.fields(type(value))}
     if isinstance(value, Decimal):
         return str(value)
@@ -390,6 +526,9 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {key: _to_json(item) for key, item in value.items()}
     return value
+
+
+_JSON_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def document_of(value: Any) -> Any:

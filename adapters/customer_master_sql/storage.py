@@ -8,6 +8,10 @@ read includes what they wrote, and nothing is visible to others before commit.
 Tenant configuration is cached per storage by version: ``configuration.get`` asks the
 database for the tenant's version (one indexed read) and returns the cached value while
 it is unchanged, so rule services (credit, pricing) do not re-read price lists.
+
+API keys found by id are kept per storage for five seconds (``approvals.KeyCache``):
+authentication reads one on every request. Revoking through this storage takes effect
+at once; through another process, within those five seconds.
 """
 
 from __future__ import annotations
@@ -19,13 +23,13 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy import Engine, String, bindparam, delete, insert, or_, select, update
 
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.pricing import PriceList, PriceListLine
 from customer_master.errors import Conflict
 from customer_master_sql import mapping
-from customer_master_sql.approvals import SqlApiKeys, SqlChangeRequests
+from customer_master_sql.approvals import KeyCache, SqlApiKeys, SqlChangeRequests
 from customer_master_sql.customers import SqlCustomers
 from customer_master_sql.engine import make_engine, parse_url, reader_engine
 from customer_master_sql.journal import SqlAudit, SqlNotes, SqlOutbox
@@ -38,7 +42,10 @@ from customer_master_sql.tables import (
 )
 from customer_master_sql.work import Work
 
-_CHUNK = 500
+# The one read every operation makes of the configuration (built once: a hot path).
+_VERSION = select(tenant_configs.c.version).where(
+    tenant_configs.c.tenant == bindparam("tenant", type_=String())
+)
 
 
 class SqlConfiguration:
@@ -113,9 +120,7 @@ class SqlConfiguration:
         return None if row is None else mapping.price_line(row._mapping)
 
     def _version(self, tenant: str) -> int | None:
-        found = self._conn.execute(
-            select(tenant_configs.c.version).where(tenant_configs.c.tenant == tenant)
-        ).scalar()
+        found = self._conn.execute(_VERSION, {"tenant": tenant}).scalar()
         return None if found is None else int(found)
 
     def _load(self, tenant: str) -> TenantConfiguration | None:
@@ -237,8 +242,11 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         work = self._require()
+        work.store_counters()
         work.connection.commit()
         self._storage.configs.update(work.saved_configs)
+        for key_id in work.forget_keys:  # a read racing the commit may have kept it
+            self._storage.api_key_cache.forget(key_id)
         work.reset()
 
     def rollback(self) -> None:
@@ -259,6 +267,7 @@ class SqlStorage:
         self.engine = engine
         self.read_engine = reader_engine(engine)
         self.configs: dict[str, TenantConfiguration] = _ConfigCache()
+        self.api_key_cache = KeyCache()
         self._receivables = SqlReceivables(engine, self.read_engine)
         self._last_prices = SqlLastPrices(engine, self.read_engine)
 

@@ -130,6 +130,10 @@ customers = Table(
     # Bit set of the related-record tables holding rows for this customer, so reads
     # query only those (mapping.RELATED).
     Column("related", Integer, nullable=False),
+    # The whole customer as one JSON document (mapping.customer_document): what reads
+    # read, one row per customer; the columns and child tables above serve searches
+    # and keys (docs/decisions/0011).
+    Column("document", JSON, nullable=False),
     PrimaryKeyConstraint("tenant", "id"),
     UniqueConstraint("tenant", "code"),
     # Pages walk these in keyset order; status and id ride along so that filtering on

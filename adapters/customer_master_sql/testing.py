@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import URL, make_url
 
 from customer_master_sql.engine import make_engine, parse_url
+from customer_master_sql.guards import create_guards, drop_guards
 from customer_master_sql.schema import migrate
 from customer_master_sql.tables import metadata
 
@@ -67,9 +68,12 @@ def drop_database(url: str, server_url: str) -> None:
 def wipe(engine: Engine) -> None:
     """Delete every row of every customer-master table; the schema and its revision stay."""
     with engine.connect() as connection:
+        # The append-only guards come off for the wipe and go back on after it.
+        drop_guards(connection)
         # DELETE, not TRUNCATE: on a few rows it is much faster on PostgreSQL and MariaDB.
         for table in reversed(metadata.sorted_tables):
             connection.execute(delete(table))
+        create_guards(connection)
         connection.commit()
 
 

@@ -52,12 +52,18 @@ class Work:
         self.in_write = False
         self.saved_configs: dict[str, TenantConfiguration] = {}
         self.own_events: set[str] = set()
+        # Counters drawn from in this transaction: (tenant, name) -> [stored, handed out].
+        self.counters: dict[tuple[str, str], list[int]] = {}
+        # API keys revoked in this transaction: dropped from the key cache after commit too.
+        self.forget_keys: set[str] = set()
 
     def reset(self) -> None:
         self.locked.clear()
         self.in_write = False
         self.saved_configs.clear()
         self.own_events.clear()
+        self.counters.clear()
+        self.forget_keys.clear()
 
     def writing(self, tenant: str | None) -> None:
         """Called before every write: on SQLite, open the write transaction
@@ -75,20 +81,34 @@ class Work:
             self._bump(tenant, WRITER)
             self.locked.add(tenant)
 
-    def reads_are_stable(self, tenant: str) -> bool:
-        """Do several reads in a row see one state of ``tenant``'s data? On SQLite
-        always (a snapshot until the first write, then the write lock); elsewhere once
-        this unit of work holds the tenant's writer lock."""
-        return self.dialect == "sqlite" or tenant in self.locked
-
     def next_value(self, tenant: str, name: str) -> int:
         """Move the counter ``name`` on by one and return it; the row stays locked until
-        the transaction ends, so a rolled-back number is handed out again."""
+        the transaction ends, so a rolled-back number is handed out again.
+
+        The first draw of a transaction moves the row (and locks it); later ones count
+        on in memory, and ``store_counters`` writes the last number handed out before
+        commit — nobody else can draw meanwhile, and a rollback forgets both."""
+        drawn = self.counters.get((tenant, name))
+        if drawn is not None:
+            drawn[1] += 1
+            return drawn[1]
         c = code_sequences.c
         self._bump(tenant, name)
-        return int(
+        value = int(
             self.connection.execute(select(c.value).where(c.tenant == tenant, c.name == name)).scalar_one()
         )
+        self.counters[(tenant, name)] = [value, value]
+        return value
+
+    def store_counters(self) -> None:
+        """Write back the counters moved on in memory (before commit)."""
+        c = code_sequences.c
+        for (tenant, name), (stored, handed) in self.counters.items():
+            if handed != stored:
+                self.connection.execute(
+                    update(code_sequences).where(c.tenant == tenant, c.name == name).values(value=handed)
+                )
+                self.counters[(tenant, name)] = [handed, handed]
 
     def _bump(self, tenant: str, name: str) -> None:
         c = code_sequences.c

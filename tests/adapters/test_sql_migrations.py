@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, MetaData, String, inspect
+from sqlalchemy import Column, MetaData, String, Table, inspect
 
 from customer_master import CustomerMaster
 from customer_master_sql import SchemaNotCurrent, SqlStorage, head_revision, migrate, open_storage
@@ -94,3 +94,48 @@ def test_the_facade_finds_the_sql_adapter_by_url(tmp_path: Path) -> None:
         assert isinstance(master.storage, SqlStorage)
     finally:
         master.close()
+
+
+def test_revision_0002_fills_the_document_of_customers_stored_before_it(tmp_path: Path) -> None:
+    """Customers written under revision 0001 (row and related-record rows only) read back
+    whole after the upgrade adds and fills ``cm_customers.document``."""
+    import sys
+
+    from alembic import command
+    from sqlalchemy import insert
+
+    from customer_master_sql import mapping
+    from customer_master_sql.schema import alembic_config
+    from customer_master_sql.tables import customers, name_words
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "contract"))
+    from contract_values import full_customer, plain_customer
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(parse_url(url)[0])
+    stored = [full_customer(), plain_customer(2), full_customer(tenant="other", id="c9", code="CUS-0009")]
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0001")
+        # cm_customers as revision 0001 made it: without the document.
+        old = Table(
+            "cm_customers", MetaData(), *[Column(c.name, c.type) for c in customers.c if c.name != "document"]
+        )
+        with engine.begin() as connection:
+            for customer in stored:
+                row = mapping.customer_row(customer)
+                del row["document"]
+                connection.execute(insert(old), [row])
+                for kind, rows in mapping.related_rows(customer).items():
+                    connection.execute(insert(kind.table), rows)
+                connection.execute(insert(name_words), mapping.word_rows(customer))
+    finally:
+        engine.dispose()
+
+    migrate(url)
+    storage = open_storage(url)
+    try:
+        with storage.unit_of_work() as uow:
+            assert [uow.customers.get(c.tenant, c.id) for c in stored] == stored
+    finally:
+        storage.close()

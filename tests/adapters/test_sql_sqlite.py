@@ -46,3 +46,46 @@ def test_a_reader_does_not_wait_for_an_open_writer(storage: SqlStorage) -> None:
         with storage.unit_of_work() as reader:
             assert reader.customers.get("acme", "c1") == walk_in(1)
     storage.close()
+
+
+def test_api_keys_are_cached_briefly_and_a_revocation_here_counts_at_once(tmp_path: Path) -> None:
+    """Authentication reads a key per request, so a storage keeps found keys for a few
+    seconds: revoked through it, a key stops at once; revoked by another process (another
+    storage), within ``api_key_cache.seconds``."""
+    import time
+
+    from customer_master.domain.apikeys import ApiKey
+
+    url = f"sqlite:///{tmp_path / 'keys.db'}?migrate=1"
+    here, elsewhere = open_storage(url), open_storage(url)
+    try:
+        with here.unit_of_work() as uow:
+            uow.api_keys.add(ApiKey(id="k1", tenant="acme", user="ana", roles=("admin",), digest="d"))
+            uow.api_keys.add(ApiKey(id="k2", tenant="acme", user="bob", roles=("admin",), digest="d"))
+            uow.commit()
+        for key_id in ("k1", "k2"):  # now cached here
+            with here.unit_of_work() as uow:
+                assert uow.api_keys.get(key_id) is not None
+        with here.unit_of_work() as uow:
+            uow.api_keys.revoke("k1")
+            uow.commit()
+        with elsewhere.unit_of_work() as uow:
+            uow.api_keys.revoke("k2")
+            uow.commit()
+
+        with here.unit_of_work() as uow:
+            k1, k2 = uow.api_keys.get("k1"), uow.api_keys.get("k2")
+        assert [k1 and k1.revoked, k2 and k2.revoked] == [True, False]  # here: at once; elsewhere: not yet
+
+        here.api_key_cache.seconds = 0.01
+        here.api_key_cache.forget("k2")
+        with here.unit_of_work() as uow:
+            uow.api_keys.get("k2")  # kept for 0.01 s
+        time.sleep(0.02)
+        with here.unit_of_work() as uow:
+            k2 = uow.api_keys.get("k2")
+        assert k2 is not None
+        assert k2.revoked
+    finally:
+        here.close()
+        elsewhere.close()

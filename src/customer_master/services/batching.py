@@ -99,7 +99,12 @@ class BatchCustomers:
         if self._bulk is None:
             self._inner.add(customer)
         else:
-            if self.get_by_code(customer.tenant, customer.code) is not None:
+            # A code the batch holds clashes now; one taken in storage (not asked here:
+            # that would be a query a row) fails ``add_many`` with ``Conflict``, which
+            # fails the batch just the same.
+            key: CustomerKey = ("code", customer.code)
+            held = key in self._holders or self._written_keys.get(key)
+            if held and self.get_by_code(customer.tenant, customer.code) is not None:
                 raise Conflict(f"customer code {customer.code} is already taken")
             self._pending.append(customer)
         self._wrote(customer.id, customer)
