@@ -205,7 +205,8 @@ class BulkCustomers(Protocol):
         """``similar_name_candidates`` for many names at once."""
 
     def add_many(self, customers: Sequence[Customer]) -> None:
-        """``add`` for many new customers at once (the codes are known to be free)."""
+        """``add`` for many new customers at once; a code already taken in the tenant
+        raises ``Conflict`` and nothing of the call is kept (the batch fails as a whole)."""
 
 
 @runtime_checkable
