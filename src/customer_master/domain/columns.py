@@ -32,6 +32,7 @@ import pycountry
 from attrs import define, field, frozen
 
 from customer_master.domain.customer import CLASSIFIED_FIELDS, Customer
+from customer_master.domain.records import ADDRESS_FIELDS
 from customer_master.errors import FieldError
 
 # Master fields, one column each, in the order an export writes them.
@@ -69,22 +70,7 @@ DIMENSION_PREFIX = "dimension_"
 # Repeated records: collection → (column base, its fields in export order).
 GROUPS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "tax_ids": ("tax_id", ("scheme", "number", "is_primary")),
-    "addresses": (
-        "address",
-        (
-            "purposes",
-            "default_for",
-            "label",
-            "line1",
-            "line2",
-            "line3",
-            "city",
-            "state",
-            "postal_code",
-            "country",
-            "entity",
-        ),
-    ),
+    "addresses": ("address", tuple(f for f in ADDRESS_FIELDS if f != "id")),
     "contacts": ("contact", ("name", "roles", "email", "phone", "is_primary")),
 }
 GROUP_LISTS = frozenset({"purposes", "default_for", "roles"})
