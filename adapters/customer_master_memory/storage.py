@@ -546,6 +546,19 @@ class MemoryLastPrices:
             self._prices[key] = price
 
 
+class MemoryLookups:
+    """``Lookups``: what is committed, read without taking the storage lock."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def configuration(self, tenant: str) -> TenantConfiguration:
+        return self._state.configs.get(tenant) or TenantConfiguration(tenant=tenant)
+
+    def customer(self, tenant: str, customer_id: str) -> Customer | None:
+        return self._state.customers.get((tenant, customer_id))
+
+
 class MemoryStorage:
     """The in-memory storage adapter."""
 
@@ -553,9 +566,14 @@ class MemoryStorage:
         self._state = _State()
         self._receivables = MemoryReceivables()
         self._last_prices = MemoryLastPrices()
+        self._lookups = MemoryLookups(self._state)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self._state, self._receivables)
+
+    @property
+    def lookups(self) -> MemoryLookups:
+        return self._lookups
 
     @property
     def receivables(self) -> MemoryReceivables:

@@ -45,6 +45,7 @@ from customer_master.domain.receivables import OpenItem, OpenOrder
 from customer_master.ports import ExchangeRates, ReceivablesPosition
 from customer_master_sql import mapping
 from customer_master_sql.engine import write_options
+from customer_master_sql.lookups import DriverReads
 from customer_master_sql.tables import last_prices, open_orders, receivable_items
 from customer_master_sql.types import Amount
 
@@ -111,12 +112,13 @@ class SqlReceivables:
     def __init__(
         self,
         engine: Engine,
-        read_engine: Engine | None = None,
+        reads: DriverReads,
         rates: ExchangeRates | None = None,
         today: date | None = None,
     ) -> None:
         self._engine = engine
-        self._reads = read_engine or engine
+        self._reads = reads
+        self._position = reads.prepare(POSITION)
         self.rates = rates
         self.rate_date = today
 
@@ -200,8 +202,7 @@ class SqlReceivables:
         on: date | None = None,
     ) -> ReceivablesPosition:
         parameters = {"tenant": tenant, "customer_id": customer_id, "entity": entity}
-        with self._reads.connect() as connection:
-            rows = connection.execute(POSITION, parameters).all()
+        rows = self._reads.rows(self._position, parameters)
         rates, day = rates or self.rates, on or self.rate_date or date.today()
 
         def convert(amount: Decimal, held: str) -> Decimal:
@@ -225,20 +226,25 @@ class SqlReceivables:
 class SqlLastPrices:
     """Last invoiced rates per customer and item (R-7.2)."""
 
-    def __init__(self, engine: Engine, read_engine: Engine | None = None) -> None:
+    def __init__(self, engine: Engine, reads: DriverReads) -> None:
         self._engine = engine
-        self._reads = read_engine or engine
+        self._reads = reads
+        p = last_prices.c
+        self._last = reads.prepare(
+            select(p.unit_price, p.currency, p.invoiced_on).where(
+                p.tenant == bindparam("tenant", type_=String()),
+                p.customer_id == bindparam("customer_id", type_=String()),
+                p.item_code == bindparam("item_code", type_=String()),
+            )
+        )
 
     def last_price(self, tenant: str, customer_id: str, item_code: str) -> LastPrice | None:
-        p = last_prices.c
-        statement = select(p.unit_price, p.currency, p.invoiced_on).where(
-            p.tenant == tenant, p.customer_id == customer_id, p.item_code == item_code
-        )
-        with self._reads.connect() as connection:
-            row = connection.execute(statement).first()
-        if row is None:
+        parameters = {"tenant": tenant, "customer_id": customer_id, "item_code": item_code}
+        rows = self._reads.rows(self._last, parameters)
+        if not rows:
             return None
-        return LastPrice(unit_price=row.unit_price, currency=row.currency, invoiced_on=row.invoiced_on)
+        unit_price, currency, invoiced_on = rows[0]
+        return LastPrice(unit_price=unit_price, currency=currency, invoiced_on=invoiced_on)
 
     def record(self, tenant: str, customer_id: str, item_code: str, price: LastPrice) -> None:
         p = last_prices.c

@@ -33,6 +33,7 @@ from customer_master_sql.approvals import KeyCache, SqlApiKeys, SqlChangeRequest
 from customer_master_sql.customers import SqlCustomers
 from customer_master_sql.engine import make_engine, parse_url, reader_engine
 from customer_master_sql.journal import SqlAudit, SqlNotes, SqlOutbox
+from customer_master_sql.lookups import DriverReads, SqlLookups
 from customer_master_sql.receivables import SqlLastPrices, SqlReceivables, has_open_items, move_open_items
 from customer_master_sql.schema import check_schema, migrate
 from customer_master_sql.tables import (
@@ -268,11 +269,17 @@ class SqlStorage:
         self.read_engine = reader_engine(engine)
         self.configs: dict[str, TenantConfiguration] = _ConfigCache()
         self.api_key_cache = KeyCache()
-        self._receivables = SqlReceivables(engine, self.read_engine)
-        self._last_prices = SqlLastPrices(engine, self.read_engine)
+        self.driver_reads = DriverReads(engine, self.read_engine)
+        self._receivables = SqlReceivables(engine, self.driver_reads)
+        self._last_prices = SqlLastPrices(engine, self.driver_reads)
+        self._lookups = SqlLookups(self, self.driver_reads)
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self)
+
+    @property
+    def lookups(self) -> SqlLookups:
+        return self._lookups
 
     @property
     def receivables(self) -> SqlReceivables:
@@ -283,6 +290,7 @@ class SqlStorage:
         return self._last_prices
 
     def close(self) -> None:
+        self.driver_reads.close()
         self.read_engine.dispose()
         self.engine.dispose()
 

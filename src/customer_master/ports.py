@@ -331,12 +331,27 @@ class Mailer(Protocol):
         """Send one message; raise on failure so the caller can record it."""
 
 
+class Lookups(Protocol):
+    """Reads of committed state outside any unit of work, for the rule hot paths
+    (credit checks, price resolution): each answer is current when it is read, and two
+    answers may come from different moments, as under READ COMMITTED."""
+
+    def configuration(self, tenant: str) -> TenantConfiguration:
+        """The tenant's configuration (an empty one when the tenant has none)."""
+
+    def customer(self, tenant: str, customer_id: str) -> Customer | None:
+        """The stored customer, or ``None``."""
+
+
 class Storage(Protocol):
     """What a storage adapter gives the façade: units of work and the stores of
     transactional facts it keeps itself."""
 
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work."""
+
+    @property
+    def lookups(self) -> Lookups: ...
 
     @property
     def receivables(self) -> Receivables: ...

@@ -1,10 +1,14 @@
 """Credit exposure at scale: a credit check's receivables position costs at most two SQL
 statements however many open items the customer has, and a price-list look-up is one
-indexed query (issue 4 §6). Statements are counted with SQLAlchemy's
-``before_cursor_execute`` event."""
+indexed query (issue 4 §6).
+
+Statements are counted where the database driver runs them — SQLite's trace callback,
+psycopg's and PyMySQL's ``Cursor.execute`` — so reads that skip SQLAlchemy's execution
+machinery (``customer_master_sql.lookups``) are counted too."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -12,28 +16,56 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import event
+from sqlalchemy.pool import Pool
 
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.pricing import PriceList, PriceListLine
 from customer_master.domain.receivables import OpenItem, OpenOrder
 from customer_master_sql import SqlStorage, open_storage
 
+_COUNTERS: list[list[str]] = []
+# Transaction control and connection set-up are not queries.
+_NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")
+
+
+def _heard(statement: str) -> None:
+    for statements in _COUNTERS:
+        statements.append(statement.strip())
+
+
+@pytest.fixture(autouse=True)
+def driver_statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Hear every statement the drivers run (connections opened from now on, for SQLite)."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.set_trace_callback(_heard)
+
+    for module_name in ("psycopg", "pymysql.cursors"):
+        module = pytest.importorskip(module_name)
+        original = module.Cursor.execute
+
+        def execute(cursor: Any, query: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            _heard(str(query))
+            return __original(cursor, query, *args, **kwargs)
+
+        monkeypatch.setattr(module.Cursor, "execute", execute)
+    event.listen(Pool, "connect", on_connect)
+    yield
+    event.remove(Pool, "connect", on_connect)
+
 
 @contextmanager
-def counted(storage: SqlStorage) -> Iterator[list[str]]:
-    """Every statement any engine sends meanwhile (the storage reads positions through
-    a second engine on SQLite)."""
+def counted() -> Iterator[list[str]]:
+    """The queries any connection runs meanwhile."""
     statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
+    _COUNTERS.append(statements)
     try:
         yield statements
     finally:
-        event.remove(Engine, "before_cursor_execute", count)
+        _COUNTERS.remove(statements)
+        statements[:] = [s for s in statements if not s.upper().startswith(_NOT_QUERIES)]
 
 
 @pytest.fixture
@@ -82,7 +114,7 @@ def test_a_credit_check_position_takes_at_most_two_statements(storage: SqlStorag
     feed(storage, "c1", items)
     feed(storage, "c2", 50)  # someone else's items are not read
 
-    with counted(storage) as statements:
+    with counted() as statements:
         position = storage.receivables.position("acme", "c1", "MY01", "MYR")
 
     assert 1 <= len(statements) <= 2, statements
@@ -107,12 +139,11 @@ def test_a_price_list_look_up_is_one_statement(storage: SqlStorage) -> None:
         )
         uow.commit()
 
-    with storage.unit_of_work() as uow, counted(storage) as statements:
+    with storage.unit_of_work() as uow, counted() as statements:
         found = uow.configuration.price_line("acme", "STD", "ITEM-7", Decimal("3.5"), date(2026, 6, 1))
         nothing = uow.configuration.price_line("acme", "STD", "NONE", Decimal("1"), date(2026, 6, 1))
 
-    queries = [s for s in statements if not s.startswith("BEGIN")]  # SQLite opens a read snapshot
-    assert len(queries) == 2, statements
+    assert len(statements) == 2, statements
     assert found == standard.best_line("ITEM-7", Decimal("3.5"), date(2026, 6, 1))
     assert found is not None
     assert found.min_quantity == Decimal(3)
@@ -142,7 +173,7 @@ def test_the_whole_credit_check_costs_the_same_for_few_or_many_items(sql_url: st
     counts = []
     for customer_id in ids:
         master.credit.check(admin, customer_id, entity="MY01", amount=Decimal(1))  # warm caches
-        with counted(storage) as statements:
+        with counted() as statements:
             master.credit.check(admin, customer_id, entity="MY01", amount=Decimal(1))
         counts.append(len(statements))
     master.close()

@@ -53,7 +53,8 @@ def effective_view(customer: Customer, entity: str) -> EffectiveView:
             if value is not None:
                 changes[name] = value
     addresses = tuple(a for a in customer.addresses if a.entity in (None, entity))
-    view = evolve(customer, addresses=addresses, **changes)  # type: ignore[arg-type]
+    unchanged = not changes and len(addresses) == len(customer.addresses)
+    view = customer if unchanged else evolve(customer, addresses=addresses, **changes)  # type: ignore[arg-type]
     return EffectiveView(
         entity=entity,
         customer=view,

@@ -57,12 +57,12 @@ class CreditService:
         """
         if isinstance(amount, float) or not isinstance(amount, Decimal):
             raise ValidationFailed([FieldError("amount", "not_a_decimal", "must be a Decimal, not a float")])
-        with self._ctx.storage.unit_of_work() as uow:
-            config = uow.configuration.get(actor.tenant)
-            self._ctx.require(actor, "customer.read", config)
-            if not config.has_entity(entity):
-                raise NotFound("legal entity", entity)
-            customer = uow.customers.get(actor.tenant, customer_id)
+        lookups = self._ctx.storage.lookups
+        config = lookups.configuration(actor.tenant)
+        self._ctx.require(actor, "customer.read", config)
+        if not config.has_entity(entity):
+            raise NotFound("legal entity", entity)
+        customer = lookups.customer(actor.tenant, customer_id)
         if customer is None:
             raise NotFound("customer", customer_id)
         view = effective_view(customer, entity).customer
