@@ -23,7 +23,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, String, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Date, Engine, Select, String, bindparam, delete, insert, or_, select, update
 
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.pricing import PriceList, PriceListLine
@@ -47,6 +47,27 @@ from customer_master_sql.work import Work
 _VERSION = select(tenant_configs.c.version).where(
     tenant_configs.c.tenant == bindparam("tenant", type_=String())
 )
+
+
+def _price_line_statement() -> Select[Any]:
+    p = price_list_lines.c
+    on = bindparam("on", type_=Date())
+    return (
+        select(price_list_lines)
+        .where(
+            p.tenant == bindparam("tenant", type_=String()),
+            p.price_list == bindparam("price_list", type_=String()),
+            p.item_code == bindparam("item_code", type_=String()),
+            p.min_quantity_key <= bindparam("quantity", type_=p.min_quantity_key.type),
+            or_(p.valid_from.is_(None), p.valid_from <= on),
+            or_(p.valid_to.is_(None), p.valid_to >= on),
+        )
+        .order_by(p.min_quantity_key.desc(), p.valid_from.is_(None), p.valid_from.desc(), p.unit_price_key)
+        .limit(1)
+    )
+
+
+_PRICE_LINE = _price_line_statement()
 
 
 class SqlConfiguration:
@@ -101,23 +122,14 @@ class SqlConfiguration:
     ) -> PriceListLine | None:
         """The line of ``price_list`` for ``item_code`` with the greatest minimum quantity
         ≤ ``quantity`` valid on ``on`` (ties as ``PriceList.best_line``): one indexed query."""
-        p = price_list_lines.c
-        statement = (
-            select(price_list_lines)
-            .where(
-                p.tenant == tenant,
-                p.price_list == price_list,
-                p.item_code == item_code,
-                p.min_quantity_key <= quantity,
-                or_(p.valid_from.is_(None), p.valid_from <= on),
-                or_(p.valid_to.is_(None), p.valid_to >= on),
-            )
-            .order_by(
-                p.min_quantity_key.desc(), p.valid_from.is_(None), p.valid_from.desc(), p.unit_price_key
-            )
-            .limit(1)
-        )
-        row = self._conn.execute(statement).first()
+        parameters = {
+            "tenant": tenant,
+            "price_list": price_list,
+            "item_code": item_code,
+            "quantity": quantity,
+            "on": on,
+        }
+        row = self._conn.execute(_PRICE_LINE, parameters).first()
         return None if row is None else mapping.price_line(row._mapping)
 
     def _version(self, tenant: str) -> int | None:
