@@ -85,13 +85,15 @@ def _sqlite_engine(url: URL, options: dict[str, Any]) -> Engine:
 
 
 def reader_engine(engine: Engine) -> Engine:
-    """An engine for single-statement reads outside units of work (credit-check
-    positions, last prices): no transaction around them, and on SQLite one connection
-    kept per thread, so the hot path pays for its query and little else."""
-    if engine.dialect.name == "postgresql":
-        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    """An engine for single-statement reads outside units of work (``lookups``): no
+    transaction around them, so the hot path pays for its query and little else — on
+    SQLite one connection kept per thread, elsewhere a pool of its own in autocommit that
+    needs no rollback when a connection goes back."""
     if engine.dialect.name != "sqlite":
-        return engine
+        options = {"json_serializer": dumps, "json_deserializer": json.loads}
+        if engine.dialect.name != "postgresql":
+            options["pool_recycle"] = 3600
+        return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options)
     if not is_file_sqlite(engine.url):
         return engine.execution_options(**{SQLITE_BEGIN: None})
     options = {"json_serializer": dumps, "json_deserializer": json.loads}
