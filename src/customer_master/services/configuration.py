@@ -45,8 +45,7 @@ class ConfigurationService:
         self._ctx = context
 
     def get(self, actor: Actor) -> TenantConfiguration:
-        with self._ctx.storage.unit_of_work() as uow:
-            return uow.configuration.get(actor.tenant)
+        return self._ctx.storage.lookups.configuration(actor.tenant)
 
     def add_legal_entity(self, actor: Actor, data: Mapping[str, Any]) -> TenantConfiguration:
         """Add (or rename) a legal entity of the tenant (R-2.1)."""

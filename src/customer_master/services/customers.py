@@ -239,12 +239,10 @@ class CustomerService:
 
     def get(self, actor: Actor, customer_id: str) -> Customer:
         """The customer with this id in the actor's tenant, active or not (R-1.8)."""
-        with self._ctx.storage.unit_of_work() as uow:
-            config = uow.configuration.get(actor.tenant)
-            self._ctx.require(actor, "customer.read", config)
-            return self._shown(
-                actor, config, _found(uow.customers.get(actor.tenant, customer_id), customer_id)
-            )
+        lookups = self._ctx.storage.lookups
+        config = lookups.configuration(actor.tenant)
+        self._ctx.require(actor, "customer.read", config)
+        return self._shown(actor, config, _found(lookups.customer(actor.tenant, customer_id), customer_id))
 
     def lookup(self, actor: Actor, id_or_code: str) -> Lookup:
         """Find a customer by id or code; a merged-away customer leads to its target."""
@@ -261,13 +259,13 @@ class CustomerService:
 
     def effective_view(self, actor: Actor, customer_id: str, entity: str) -> EffectiveView:
         """The customer as legal entity ``entity`` sees it (R-2.2)."""
-        with self._ctx.storage.unit_of_work() as uow:
-            config = uow.configuration.get(actor.tenant)
-            self._ctx.require(actor, "customer.read", config)
-            if not config.has_entity(entity):
-                raise NotFound("legal entity", entity)
-            view = effective_view(_found(uow.customers.get(actor.tenant, customer_id), customer_id), entity)
-            return evolve(view, customer=self._shown(actor, config, view.customer))
+        lookups = self._ctx.storage.lookups
+        config = lookups.configuration(actor.tenant)
+        self._ctx.require(actor, "customer.read", config)
+        if not config.has_entity(entity):
+            raise NotFound("legal entity", entity)
+        view = effective_view(_found(lookups.customer(actor.tenant, customer_id), customer_id), entity)
+        return evolve(view, customer=self._shown(actor, config, view.customer))
 
     def search(self, actor: Actor, query: CustomerQuery | None = None) -> Page:
         """A page of customers; by default the active ones, by code (R-1.8, R-14.1)."""
