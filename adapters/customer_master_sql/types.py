@@ -139,6 +139,11 @@ def _plain(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+# Built once: ``json.dumps`` with options builds a new encoder a call (a bulk import
+# writes several JSON values a customer).
+_ENCODER = json.JSONEncoder(default=_plain, ensure_ascii=False)
+
+
 def dumps(value: object) -> str:
     """The engine's JSON serialiser."""
-    return json.dumps(value, default=_plain, ensure_ascii=False)
+    return _ENCODER.encode(value)

@@ -130,7 +130,7 @@ def seal(record: AuditRecord, *, previous: AuditRecord | None, salt: Callable[[]
 
 def record_hash(record: AuditRecord) -> str:
     """SHA-256 over the canonical content, personal values replaced by their digests."""
-    changes = json.loads(_canonical(record.changes))
+    changes = _copied_along(record.changes, record.personal)
     for path, proof in record.personal.items():
         _put(changes, path, {"digest": proof.get("digest")})
     content = {
@@ -197,8 +197,27 @@ def _problem(record: AuditRecord, previous: AuditRecord | None) -> str | None:
     return None
 
 
+# One encoder for every canonical text: ``json.dumps`` with options builds a new one a call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def _canonical(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return _CANONICAL.encode(value)
+
+
+def _copied_along(changes: Mapping[str, Any], paths: Iterable[str]) -> dict[str, Any]:
+    """``changes`` with the mappings on ``paths`` copied, so ``_put`` can replace values
+    without touching the record (the rest is shared: it is only read, to be encoded)."""
+    copy = dict(changes)
+    for path in paths:
+        node = copy
+        for part in path.split(".")[:-1]:
+            inner = node.get(part)
+            if not isinstance(inner, Mapping):
+                break
+            node[part] = dict(inner)
+            node = node[part]
+    return copy
 
 
 def _at(data: Mapping[str, Any], path: str) -> Any:

@@ -31,9 +31,64 @@ def _plain(_instance: object, _field: object, value: object) -> object:
 
 
 def to_data(value: object) -> Data:
-    """The attrs value ``value`` as a JSON-ready dict."""
-    data: Data = attrs.asdict(value, value_serializer=_plain)  # type: ignore[arg-type]
-    return data
+    """The attrs value ``value`` as a JSON-ready dict: exactly what
+    ``attrs.asdict(value, value_serializer=_plain)`` gives, made faster (every stored
+    change and event serialises a whole customer; ``attrs.asdict`` looks up each class's
+    fields and recurses through keyword-heavy calls)."""
+    return _instance(value)
+
+
+# Plain JSON values: kept as they are (``attrs.asdict``'s atomic types that occur here).
+_ATOMIC = frozenset({type(None), bool, int, float, str})
+_COLLECTIONS = (tuple, list, set, frozenset)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(a.name for a in attrs.fields(cls))
+    return names
+
+
+def _instance(value: object) -> Data:
+    return {name: _field_value(getattr(value, name)) for name in _names(type(value))}
+
+
+def _field_value(value: object) -> object:
+    """An attribute's value: the serialiser first, then the structure (as ``asdict``)."""
+    kind = type(value)
+    if kind in _ATOMIC:  # most fields: ``_plain`` keeps them as they are
+        return value
+    if kind is tuple:  # ``_plain`` makes a list of it
+        return [_item(i, is_key=False) for i in value]  # type: ignore[attr-defined]
+    value = _plain(None, None, value)
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if attrs.has(kind):
+        return _instance(value)
+    if issubclass(kind, _COLLECTIONS):
+        return [_item(i, is_key=False) for i in value]  # type: ignore[attr-defined]
+    if issubclass(kind, dict):
+        return {_item(k, is_key=True): _item(v, is_key=False) for k, v in value.items()}  # type: ignore[attr-defined]
+    return value
+
+
+def _item(value: object, *, is_key: bool) -> Any:
+    """A value inside a collection or mapping: the structure first, then the serialiser
+    (``asdict``'s ``_asdict_anything``)."""
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if attrs.has(kind):
+        return _instance(value)
+    if issubclass(kind, _COLLECTIONS):
+        items = [_item(i, is_key=False) for i in value]  # type: ignore[attr-defined]
+        return tuple(items) if is_key else items
+    if issubclass(kind, dict):
+        return {_item(k, is_key=True): _item(v, is_key=False) for k, v in value.items()}  # type: ignore[attr-defined]
+    return _plain(None, None, value)
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:

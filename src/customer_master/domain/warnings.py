@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process, utils
 
@@ -59,16 +60,45 @@ def most_similar_name(
     """The candidate ``(code, name, score)`` whose name is most like ``name``, if any
     scores at least ``threshold`` (0–100, case and punctuation ignored)."""
     # Scored in one call into rapidfuzz (C), not one Python call per candidate: a bulk
-    # import scores hundreds of candidates a row. The first of equal scores wins.
-    pairs = list(candidates)
+    # import scores hundreds of candidates a row, mostly the same ones row after row. So
+    # each name's words are folded and sorted once (``_sorted_words``, kept), and the
+    # plain ratio of the sorted forms is exactly ``token_sort_ratio`` of the names. The
+    # first of equal scores wins.
+    pairs = candidates if isinstance(candidates, list) else list(candidates)
+    others = list(map(itemgetter(1), pairs))
     best = process.extractOne(
-        name,
-        [other for _, other in pairs],
-        scorer=fuzz.token_sort_ratio,
-        processor=utils.default_process,
+        _sorted_words(name),
+        _all_sorted_words(others),
+        scorer=fuzz.ratio,
+        processor=None,
         score_cutoff=threshold,
     )
     if best is None:
         return None
-    other, score, index = best
-    return pairs[index][0], other, score
+    _, score, index = best
+    code, other = pairs[index]
+    return code, other, score
+
+
+# Names already brought to their sorted words; emptied when it grows past its bound.
+_SORTED_WORDS: dict[str, str] = {}
+_SORTED_WORDS_KEPT = 100_000
+
+
+def _all_sorted_words(names: list[str]) -> list[str]:
+    """``_sorted_words`` of each name, looked up in C where the name was seen before."""
+    found: list[str | None] = list(map(_SORTED_WORDS.get, names))
+    if None in found:
+        found = [_sorted_words(n) if f is None else f for n, f in zip(names, found, strict=True)]
+    return found  # type: ignore[return-value]
+
+
+def _sorted_words(name: str) -> str:
+    """The name as ``token_sort_ratio`` compares it: processed (lower case, punctuation
+    as blanks, trimmed), its words sorted and joined by one blank."""
+    words = _SORTED_WORDS.get(name)
+    if words is None:
+        if len(_SORTED_WORDS) >= _SORTED_WORDS_KEPT:
+            _SORTED_WORDS.clear()
+        words = _SORTED_WORDS[name] = " ".join(sorted(utils.default_process(name).split()))
+    return words

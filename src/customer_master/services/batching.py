@@ -45,6 +45,9 @@ from customer_master.ports import (
 # on top of storage's answer (which storage caps too).
 SIMILAR_CANDIDATES = 500
 
+# How many generated codes a batch asks storage about at once (``expect_codes``).
+CODES_AHEAD = 1000
+
 
 def keys_held(customer: Customer) -> set[CustomerKey]:
     """The keys the repository's look-ups find ``customer`` by: its code and external
@@ -85,6 +88,20 @@ class BatchCustomers:
         found = self._bulk.holders_of_keys(self._tenant, keys)
         self._holders.update({key: tuple(found.get(key, ())) for key in keys})
         self._names.update(self._bulk.similar_name_candidates_for(self._tenant, names))
+
+    def expect_codes(self, codes: Iterable[str]) -> None:
+        """Codes about to be drawn and checked (generated codes, in order): when the
+        first of them is not known yet, ask storage for all of them at once, so that
+        drawing a code does not cost a query a row."""
+        wanted = iter(codes)
+        first = next(wanted, None)
+        if self._bulk is None or first is None or ("code", first) in self._holders:
+            return
+        keys: list[CustomerKey] = [
+            ("code", code) for code in (first, *wanted) if ("code", code) not in self._holders
+        ]
+        found = self._bulk.holders_of_keys(self._tenant, keys)
+        self._holders.update({key: tuple(found.get(key, ())) for key in keys})
 
     def flush(self) -> None:
         """Store the customers added since the last flush."""
@@ -166,9 +183,12 @@ class BatchCustomers:
     def similar_name_candidates(self, tenant: str, name: str) -> Iterable[tuple[str, str]]:
         if name not in self._names:
             return self._inner.similar_name_candidates(tenant, name)
+        stored = self._names[name]
+        if len(stored) >= SIMILAR_CANDIDATES:
+            return stored
         # The batch's own customers are not in the prefetched answer: add those that
         # share a word start with ``name``, as the storage pre-filters.
-        candidates = dict(self._names[name])
+        candidates = dict(stored)
         for start in word_starts(name):
             for customer_id in self._written_starts.get(start, ()):
                 customer = self._written.get(customer_id)
