@@ -86,6 +86,36 @@ Feature: Finding customers
       | xyz              | nobody          |
 
   @R-14.1
+  Scenario Outline: A name search that allows for typing errors finds the customer meant
+    When customers are searched by name "<search>", allowing for typing errors
+    Then the list shows exactly <codes>
+
+    Examples:
+      | search            | codes  |
+      | Societe Generle   | C-300  |
+      | Kedia Runcit      | C-100  |
+      | nguyen agnecies   | C-500  |
+      | Zenith Fods       | C-200  |
+      | GLOBAL ENREGY     | C-400  |
+      | anh duong tradng  | C-150  |
+      | Old Mill Trdaing  | nobody |
+      | Kedai Kopi        | nobody |
+
+  @R-14.1
+  Scenario: Without allowing for typing errors a misspelt name finds nobody
+    When customers are searched by name "Zenith Fods"
+    Then the list shows exactly nobody
+
+  @R-14.1
+  Scenario: Names that start as searched come first, then the closest names, best first
+    Given customer "Zenit Food Trading" with code "C-050" was created since
+    And customer "Zenith Food" with code "C-700" was created since
+    When customers are searched by name "zenith foods", allowing for typing errors
+    Then the list shows exactly C-200, C-700 and C-050 in that order
+    When the same search is read 1 at a time
+    Then the pages show C-200, C-700 and C-050 and then end
+
+  @R-14.1
   Scenario Outline: A customer is found by its code, e-mail address or tax id
     When a customer is looked up by <key> "<value>"
     Then the customer found is "<name>"

@@ -252,6 +252,13 @@ def _request_id(result: ImportResult) -> str | None:
 @click.option("--entity")
 @click.option("--salesperson")
 @click.option("--name", help="Name starts with (case and accents ignored).")
+@click.option(
+    "--name-match",
+    type=click.Choice(["prefix", "fuzzy"]),
+    default="prefix",
+    show_default=True,
+    help="fuzzy: also names close to --name despite typing errors.",
+)
 @click.pass_context
 def export_customers(
     ctx: click.Context, file: Path, tenant: str, roles: tuple[str, ...], user: str, **filters: Any

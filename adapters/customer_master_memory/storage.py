@@ -26,7 +26,7 @@ from customer_master.domain.events import Event
 from customer_master.domain.money import converted
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.receivables import OpenItem, OpenOrder
-from customer_master.domain.search import CustomerQuery, Page, matches, sort_key, word_starts
+from customer_master.domain.search import CustomerQuery, Page, matches, rank_key, word_starts
 from customer_master.domain.timeline import Note
 from customer_master.errors import Conflict
 from customer_master.ports import CustomerKey, ExchangeRates, ReceivablesPosition
@@ -170,7 +170,7 @@ class MemoryCustomers:
 
     def list(self, tenant: str, query: CustomerQuery) -> Page:
         keyed = sorted(
-            ((sort_key(c, query.sort), c) for c in self._all(tenant) if matches(c, query)),
+            ((rank_key(c, query), c) for c in self._all(tenant) if matches(c, query)),
             key=lambda pair: pair[0],
         )
         if query.after is not None:

@@ -42,17 +42,12 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from customer_master.domain.customer import Customer
-from customer_master.domain.search import CustomerQuery, Page, fold, word_starts
+from customer_master.domain.search import CustomerQuery, Page, fold, is_fuzzy, word_starts
 from customer_master.errors import Conflict
 from customer_master.ports import CustomerKey
 from customer_master_sql import mapping
-from customer_master_sql.listing import (
-    COMMON_PREFIX,
-    list_statement,
-    page_of,
-    searches_words,
-    word_holders,
-)
+from customer_master_sql.fuzzy import fuzzy_page
+from customer_master_sql.listing import page_of, page_rows
 from customer_master_sql.tables import customers, external_refs, name_words, overrides, tax_ids
 from customer_master_sql.types import prefix_range
 from customer_master_sql.work import Work
@@ -245,17 +240,24 @@ class SqlCustomers:
         """Candidates sharing a word start (first three letters, ``word_starts``) with
         each name, at most ``SIMILAR_CANDIDATES`` a start and a name: one statement per
         distinct word start of the batch."""
-        starts = {name: word_starts(name) for name in names}
+        starts = {name: tuple(sorted(word_starts(name))) for name in names}
         holders = self._active_with_word_starts(tenant, sorted(set().union(*starts.values())))
         answers: dict[str, builtins.list[tuple[str, str]]] = {}
+        # Names with the same word starts have the same candidates: gathered once.
+        gathered: dict[tuple[str, ...], builtins.list[tuple[str, str]]] = {}
         for name in names:
-            candidates: dict[str, str] = {}
-            for start in sorted(starts[name]):
-                for code, found in holders[start]:
-                    if len(candidates) >= SIMILAR_CANDIDATES:
-                        break
-                    candidates.setdefault(code, found)
-            answers[name] = builtins.list(candidates.items())
+            key = starts[name]
+            if key not in gathered:
+                candidates: dict[str, str] = {}
+                for start in key:
+                    held, at = holders[start], 0
+                    while len(candidates) < SIMILAR_CANDIDATES and at < len(held):
+                        # A code always has the same name here, so a later pair changes nothing.
+                        room = SIMILAR_CANDIDATES - len(candidates)
+                        candidates.update(held[at : at + room])
+                        at += room
+                gathered[key] = builtins.list(candidates.items())
+            answers[name] = gathered[key]
         return answers
 
     def _active_with_word_starts(
@@ -340,12 +342,9 @@ class SqlCustomers:
         return [(row.code, row.name) for row in self._conn.execute(statement.limit(SIMILAR_CANDIDATES))]
 
     def list(self, tenant: str, query: CustomerQuery) -> Page:
-        word = searches_words(query)
-        holders = None
-        if word is not None:
-            found = self._conn.execute(word_holders(tenant, word)).scalars().all()
-            holders = builtins.list(dict.fromkeys(found)) if len(found) <= COMMON_PREFIX else None
-        rows = self._conn.execute(list_statement(tenant, query, holders=holders)).all()
+        if is_fuzzy(query):
+            return fuzzy_page(self._conn, tenant, query)
+        rows = page_rows(self._conn, tenant, query)
         shown = rows[: max(query.limit, 0)]
         return page_of(self._load(shown), shown, more=len(rows) > len(shown), sort=query.sort)
 

@@ -10,6 +10,8 @@ The same answers as ``customer_master.domain.search`` gives in memory, through i
   PostgreSQL, ``utf8mb4_bin`` on MariaDB), so pages follow the index and each page costs
   the same however deep it is. The cursor is the memory adapter's sort key
   (``"<folded name>\\x00<code>"`` for name order).
+
+A fuzzy name search starts with these prefix pages and goes on in ``fuzzy.py``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
-from sqlalchemy.engine import Row
+from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select
+from sqlalchemy.engine import Connection, Row
 
 from customer_master.domain.customer import Customer
 from customer_master.domain.search import CustomerQuery, Page, SortField, fold
@@ -33,12 +35,37 @@ _EXACT = ("kind", "customer_type", "customer_group", "segment", "region", "sales
 # (cost ∝ holders ≤ this). Either way a page costs about the same at any size.
 COMMON_PREFIX = 2000
 _SORT_COLUMN = {"name": "name_folded", "created_at": "created_key"}
+# The document is the customer; the keys make the page's cursor (``cursor_of``).
+SHOWN = (customers.c.document, customers.c.code, customers.c.name_folded, customers.c.created_key)
+
+
+def page_rows(connection: Connection, tenant: str, query: CustomerQuery) -> Sequence[Row[Any]]:
+    """One more row than a page of ``query`` (a prefix search, if any), in keyset order:
+    ``list_statement`` after asking the words table whether the prefix is rare."""
+    word = searches_words(query)
+    holders = None
+    if word is not None:
+        found = connection.execute(word_holders(tenant, word)).scalars().all()
+        holders = list(dict.fromkeys(found)) if len(found) <= COMMON_PREFIX else None
+    return connection.execute(list_statement(tenant, query, holders=holders)).all()
 
 
 def list_statement(tenant: str, query: CustomerQuery, *, holders: Sequence[str] | None = None) -> Select[Any]:
     """One more row than a page of ``query``, in keyset order. ``holders`` are the ids
     of the customers with a name word starting as searched, when that prefix is rare
     (``word_holders``); ``None`` for a common one."""
+    c = customers.c
+    where = filters(tenant, query)
+    if query.name is not None:
+        where += _name_condition(fold(query.name), holders)
+    if query.after is not None:
+        where.append(_after(query.sort, query.after))
+    order = [c.code] if query.sort == "code" else [c[_SORT_COLUMN[query.sort]], c.code]
+    return select(*SHOWN).where(*where).order_by(*order).limit(max(query.limit, 0) + 1)
+
+
+def filters(tenant: str, query: CustomerQuery) -> list[ColumnElement[bool]]:
+    """The conditions of every filter of ``query`` but the name and the cursor."""
     c = customers.c
     where: list[ColumnElement[bool]] = [c.tenant == tenant]
     if query.status != "any":
@@ -61,14 +88,12 @@ def list_statement(tenant: str, query: CustomerQuery, *, holders: Sequence[str] 
         t = tax_ids.c
         holding = select(t.customer_id).where(t.tenant == tenant, t.number == query.tax_id.strip().upper())
         where.append(c.id.in_(holding))
-    if query.name is not None:
-        where += _name_condition(fold(query.name), holders)
-    if query.after is not None:
-        where.append(_after(query.sort, query.after))
-    order = [c.code] if query.sort == "code" else [c[_SORT_COLUMN[query.sort]], c.code]
-    # The document is the customer; the keys make the page's cursor (``cursor_of``).
-    shown = (c.document, c.code, c.name_folded, c.created_key)
-    return select(*shown).where(*where).order_by(*order).limit(max(query.limit, 0) + 1)
+    return where
+
+
+def not_a_prefix_match(wanted: str) -> ColumnElement[bool]:
+    """Neither the name nor any of its words starts with the folded ``wanted``."""
+    return not_(and_(*_name_condition(wanted, None)))
 
 
 def searches_words(query: CustomerQuery) -> str | None:

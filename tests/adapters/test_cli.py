@@ -3,6 +3,7 @@ the rules as commands; errors are one line and a non-zero exit code."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -222,3 +223,25 @@ def test_import_and_export_are_attached(demo: dict[str, Any], tmp_path: Path) ->
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) > 20
     dry_run = run(demo["url"], "import", str(out), "--tenant", "demo", "--validate-only")
     assert dry_run.exit_code == 0, dry_run.output
+
+
+def test_export_can_search_names_allowing_for_typing_errors(demo: dict[str, Any], tmp_path: Path) -> None:
+    everyone = tmp_path / "everyone.csv"
+    assert run(demo["url"], "export", str(everyone), "--tenant", "demo").exit_code == 0
+    rows = list(csv.DictReader(everyone.read_text(encoding="utf-8-sig").splitlines()))
+    name = next(r["name"] for r in rows if len(r["name"].split()[0]) >= 6 and r["name"].split()[0].isalpha())
+    word = name.split()[0]
+    typed = word[:2] + word[3] + word[2] + word[4:]  # two letters swapped
+    out = tmp_path / "found.csv"
+    for match, found in (("prefix", False), ("fuzzy", True)):
+        result = run(
+            demo["url"], "export", str(out), "--tenant", "demo", "--name", typed, "--name-match", match
+        )
+        assert result.exit_code == 0, result.output
+        names = [r["name"] for r in csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines())]
+        assert (name in names) is found, (typed, names)
+    refused = run(
+        demo["url"], "export", str(out), "--tenant", "demo", "--name", typed, "--name-match", "loose"
+    )
+    assert refused.exit_code == 2
+    assert "--name-match" in refused.output

@@ -1,6 +1,7 @@
 """Name search takes one of two ways on SQL — from the few holders of a rare word prefix,
 or walking the customers in order for a common one — and both give the in-memory answer
-page after page (R-14.1)."""
+page after page (R-14.1). So does a fuzzy search, whose close matches SQL narrows down
+through an index (trigrams on PostgreSQL, the name words elsewhere)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from customer_master.domain.customer import Customer
 from customer_master.domain.search import CustomerQuery, SortField
 from customer_master.ports import Storage
 from customer_master_memory import MemoryStorage
-from customer_master_sql import SqlStorage, open_storage
-from customer_master_sql import customers as sql_customers
+from customer_master_sql import SqlStorage, fuzzy, listing, open_storage
 
 WORDS = ["Société", "Générale", "Sentosa", "Setia", "Sinar", "Kedai", "Ali", "Émas", "Bakti", "Prima"]
 
@@ -64,13 +64,49 @@ def storages(sql_url: str) -> Iterator[tuple[Storage, SqlStorage]]:
     sql.close()
 
 
-@pytest.mark.parametrize("common_above", [sql_customers.COMMON_PREFIX, 3])
+@pytest.mark.parametrize("common_above", [listing.COMMON_PREFIX, 3])
 @pytest.mark.parametrize("sort", ["code", "name"])
 def test_both_ways_of_searching_give_the_memory_answer(
     storages: tuple[Storage, SqlStorage], monkeypatch: pytest.MonkeyPatch, common_above: int, sort: SortField
 ) -> None:
     memory, sql = storages
-    monkeypatch.setattr(sql_customers, "COMMON_PREFIX", common_above)
+    monkeypatch.setattr(listing, "COMMON_PREFIX", common_above)
     for name in ("s", "SE", "sét", "générale", "ali", "emas", "société g", "zzz", "k"):
         query = CustomerQuery(name=name, sort=sort, limit=7)
         assert pages(sql, query) == pages(memory, query), name
+
+
+@pytest.mark.parametrize("common_above", [listing.COMMON_PREFIX, 3])
+@pytest.mark.parametrize("sort", ["code", "name", "created_at"])
+def test_fuzzy_search_gives_the_memory_answer_page_after_page(
+    storages: tuple[Storage, SqlStorage], monkeypatch: pytest.MonkeyPatch, common_above: int, sort: SortField
+) -> None:
+    memory, sql = storages
+    monkeypatch.setattr(listing, "COMMON_PREFIX", common_above)
+    searches = (
+        "setia",
+        "steia",
+        "kedia ali",
+        "Societe Generle",
+        "generle",
+        "emaas",
+        "priam bakti",
+        "sinr",
+        "zzz",
+    )
+    for name in searches:
+        query = CustomerQuery(name=name, name_match="fuzzy", sort=sort, limit=7)
+        walked = pages(sql, query)
+        assert walked == pages(memory, query), name
+        assert sum(map(len, walked)) > 0 or name == "zzz", name
+
+
+def test_fuzzy_search_scores_no_more_than_its_candidates(
+    storages: tuple[Storage, SqlStorage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SQL pre-filter is bounded: with room for 5 candidates, at most 5 close matches."""
+    _, sql = storages
+    monkeypatch.setattr(fuzzy, "FUZZY_CANDIDATES", 5)
+    query = CustomerQuery(name="steia", name_match="fuzzy", limit=100)
+    walked = pages(sql, query)
+    assert 0 < sum(map(len, walked)) <= 5

@@ -163,3 +163,78 @@ def test_name_order_is_by_folded_name_then_code(storage: Storage) -> None:
     )
 
     assert listed(storage, sort="name") == codes(2, 3, 5, 4, 1)
+
+
+FUZZY_NAMES = [
+    "Kedai Makmur Sdn Bhd",
+    "Acme Trading",
+    "Acme Trading Company",
+    "Kedai Makmor",
+    "Makmur Jaya Enterprise",
+    "Société Générale",
+    "Setia Emas Holdings",
+    "Acne Studios",
+]
+
+
+@pytest.fixture
+def spelled(storage: Storage) -> None:
+    customers = [
+        plain_customer(number, name=name, status="inactive" if number == 6 else "active")
+        for number, name in enumerate(FUZZY_NAMES, start=1)
+    ]
+    add_committed(storage, *reversed(customers))
+
+
+@pytest.mark.usefixtures("spelled")
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        # A typo, a swap, a missing letter: best match first, ties by code.
+        ("Kedai Makmer", codes(1, 4)),
+        ("Acme Trdaing", codes(2, 3)),
+        ("kedai makmr", codes(1, 4)),
+        # Prefix matches first (as a prefix search gives them), then close ones.
+        ("makmur", codes(1, 5, 4)),
+        ("acme", codes(2, 3)),
+        ("SOCIETE GENRALE", codes(6)),
+        ("setia emsa", codes(7)),
+        ("emas", codes(7)),
+        # One wrong letter in a word of four is too far; nonsense finds nobody.
+        ("acne", codes(8)),
+        ("qwerty", []),
+    ],
+)
+def test_fuzzy_name_search_finds_names_despite_typing_errors(
+    storage: Storage, search: str, expected: list[str]
+) -> None:
+    assert listed(storage, name=search, name_match="fuzzy", status="any") == expected
+
+
+@pytest.mark.usefixtures("spelled")
+def test_fuzzy_search_keeps_the_other_filters(storage: Storage) -> None:
+    assert listed(storage, name="Societe Genrale", name_match="fuzzy") == []
+    assert listed(storage, name="Societe Genrale", name_match="fuzzy", status="inactive") == codes(6)
+
+
+@pytest.mark.usefixtures("spelled")
+@pytest.mark.parametrize("sort", ["code", "name", "created_at"])
+def test_fuzzy_pages_go_on_where_the_last_one_ended(storage: Storage, sort: SortField) -> None:
+    """Prefix matches in sort order, then close matches best first, page after page."""
+    seen: list[str] = []
+    after = None
+    for _ in range(5):
+        query = CustomerQuery(name="makmur", name_match="fuzzy", sort=sort, limit=1, after=after)
+        with storage.unit_of_work() as uow:
+            page = uow.customers.list("acme", query)
+        seen += [c.code for c in page.items]
+        after = page.next_cursor
+        if after is None:
+            break
+    assert seen == codes(1, 5, 4)
+
+
+@pytest.mark.usefixtures("spelled")
+def test_a_prefix_search_stays_a_prefix_search(storage: Storage) -> None:
+    assert listed(storage, name="Kedai Makmer") == []
+    assert listed(storage, name="makmur") == codes(1, 5)

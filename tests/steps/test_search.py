@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from attrs import define, field
+from attrs import define, evolve, field
 from pytest_bdd import given, parsers, scenarios, then, when
 from vocabulary import Story, field_name, split_names, value_of
 
@@ -40,6 +40,7 @@ class Found:
     """What the scenario's searches gave back."""
 
     page: Page | None = None
+    query: CustomerQuery | None = None
     pages: list[Page] = field(factory=list)
     customer: Customer | None = None
     sort: str = "code"
@@ -62,7 +63,8 @@ def criterion(words: str, value: str) -> dict[str, Any]:
 
 
 def search(story: Story, found: Found, **criteria: Any) -> None:
-    found.page = story.cm.customers.search(story.actor, CustomerQuery(**criteria))
+    found.query = CustomerQuery(**criteria)
+    found.page = story.cm.customers.search(story.actor, found.query)
 
 
 # ---------------------------------------------------------------------------
@@ -162,6 +164,21 @@ def searched_by(story: Story, found: Found, which: str | None, words: str, value
     search(story, found, **{FILTERS.get(words, words): value}, status=status)
 
 
+@when(parsers.parse('customers are searched by name "{value}", allowing for typing errors'))
+def searched_fuzzily(story: Story, found: Found, value: str) -> None:
+    search(story, found, name=value, name_match="fuzzy")
+
+
+@when(parsers.parse("the same search is read {size:d} at a time"))
+def same_search_page_by_page(story: Story, found: Found, size: int) -> None:
+    assert found.query is not None, "search first"
+    found.pages = [story.cm.customers.search(story.actor, evolve(found.query, limit=size))]
+    while found.pages[-1].next_cursor is not None:
+        assert len(found.pages) < 20, "the pages never end"
+        query = evolve(found.query, limit=size, after=found.pages[-1].next_cursor)
+        found.pages.append(story.cm.customers.search(story.actor, query))
+
+
 @when(parsers.parse('customers of any status are searched by name "{value}"'))
 def searched_any_status(story: Story, found: Found, value: str) -> None:
     search(story, found, name=value, status="any")
@@ -245,6 +262,12 @@ def no_next_page(found: Found) -> None:
 @then(parsers.parse("the next page shows {expected}"))
 def next_page_shows(found: Found, expected: str) -> None:
     assert [c.code for c in found.pages[-1].items] == codes(expected)
+
+
+@then(parsers.parse("the pages show {expected} and then end"))
+def pages_show(found: Found, expected: str) -> None:
+    assert [[c.code for c in page.items] for page in found.pages] == [[code] for code in codes(expected)]
+    assert found.pages[-1].next_cursor is None
 
 
 @then("the other tenant's list shows only its own customer")

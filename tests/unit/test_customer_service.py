@@ -344,3 +344,14 @@ def test_the_list_filters_by_entity_the_customer_is_enabled_for(tenant: Customer
     assert [c.name for c in tenant.customers.search(admin, CustomerQuery(entity="SG01")).items] == [
         "Kedai Ali"
     ]
+
+
+def test_a_search_with_an_unknown_name_match_is_refused_naming_the_field(
+    tenant: CustomerMaster, admin: Actor
+) -> None:
+    create(tenant, admin, walk_in("Acme Trading"))
+    loose = CustomerQuery(name="acme", name_match="loose")  # type: ignore[arg-type]
+    assert errors_of(lambda: tenant.customers.search(admin, loose)) == [("name_match", "not_allowed")]
+    assert errors_of(lambda: tenant.exports.export(admin, loose)) == [("name_match", "not_allowed")]
+    fuzzy = CustomerQuery(name="acme trdaing", name_match="fuzzy")
+    assert [c.name for c in tenant.customers.search(admin, fuzzy).items] == ["Acme Trading"]

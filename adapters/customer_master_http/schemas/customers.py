@@ -311,6 +311,16 @@ class CustomerQuerySchema(Schema):
     name = fields.String(
         metadata={"description": "Case- and accent-insensitive prefix of the name or a word."}
     )
+    name_match = fields.String(
+        load_default="prefix",
+        validate=validate.OneOf(["prefix", "fuzzy"]),
+        metadata={
+            "description": "How `name` matches. `prefix`: the name or one of its words starts with it. "
+            "`fuzzy`: those first, then names close to it despite a wrong, missing, extra or swapped "
+            "letter (e.g. `Kedai Makmer` finds `Kedai Makmur Sdn Bhd`), best match first; equally "
+            "good matches follow `sort`."
+        },
+    )
     email = fields.String()
     tax_id = fields.String()
     sort = fields.String(load_default="code", validate=validate.OneOf(["code", "name", "created_at"]))

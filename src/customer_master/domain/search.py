@@ -1,11 +1,24 @@
 """Finding customers: filters, name search and keyset pagination (SPEC R-14.1).
 
 Name matching ignores case and accents: ``fold("Société Générale")`` is
-``"societe generale"``. Storage adapters implement the query with their own indexes; the
-in-memory adapter uses ``matches`` and ``sort_key`` from here.
+``"societe generale"``. A name search finds names that start with the search, or with a
+word that does (``name_match="prefix"``, the default). A fuzzy search
+(``name_match="fuzzy"``) finds those first and then the names that come close despite
+typing errors — a wrong, missing, extra or swapped letter — best match first: a name
+scores how alike the search is to its closest run of as many words (0–100,
+``name_similarity``), and scores of at least ``FUZZY_THRESHOLD`` count.
 
 >>> fold("Société  Générale ")
 'societe generale'
+>>> round(name_similarity("Kedai Makmur Sdn Bhd", "Kedai Makmer"))
+92
+>>> round(name_similarity("Acme Trading", "Acme Trdaing"))
+92
+
+Storage adapters implement the query with their own indexes; the in-memory adapter uses
+``matches`` and ``rank_key`` from here, and the SQL adapter scores its candidates with
+``name_similarity`` and orders them by ``fuzzy_key``, so every storage gives the same
+pages.
 """
 
 from __future__ import annotations
@@ -14,10 +27,17 @@ import unicodedata
 from typing import Literal
 
 from attrs import frozen
+from rapidfuzz import fuzz
 
 from customer_master.domain.customer import Customer
+from customer_master.errors import FieldError
 
 SortField = Literal["code", "name", "created_at"]
+NameMatch = Literal["prefix", "fuzzy"]
+NAME_MATCHES: tuple[NameMatch, ...] = ("prefix", "fuzzy")
+# How alike (0–100) a name must be to a fuzzy search to be found: one wrong or swapped
+# letter in a word of six (83) passes, in a word of four (75) does not.
+FUZZY_THRESHOLD = 80.0
 
 
 def fold(text: str) -> str:
@@ -30,7 +50,13 @@ def fold(text: str) -> str:
 @frozen(kw_only=True)
 class CustomerQuery:
     """A list request. Text fields filter exactly; ``name`` matches a prefix of the name or
-    of any word in it; ``after`` is the cursor (the last key of the previous page)."""
+    of any word in it, and with ``name_match="fuzzy"`` also names close to it (module
+    docstring); ``after`` is the cursor (the last key of the previous page).
+
+    A fuzzy search lists the prefix matches first, in ``sort`` order, then the close
+    matches, best first and equally good ones in ``sort`` order; its cursor carries the
+    rank (``rank_key``), so pages go on where the last one ended.
+    """
 
     status: Literal["active", "inactive", "any"] = "active"
     kind: str | None = None
@@ -43,6 +69,7 @@ class CustomerQuery:
     entity: str | None = None
     on_credit_hold: bool | None = None
     name: str | None = None
+    name_match: NameMatch = "prefix"
     email: str | None = None
     tax_id: str | None = None
     sort: SortField = "code"
@@ -56,6 +83,19 @@ class Page:
 
     items: tuple[Customer, ...]
     next_cursor: str | None
+
+
+def query_errors(query: CustomerQuery) -> list[FieldError]:
+    """What is wrong with ``query`` as a request from outside (an empty list when nothing)."""
+    if query.name_match not in NAME_MATCHES:
+        message = f"must be one of: {', '.join(NAME_MATCHES)} (got {query.name_match!r})"
+        return [FieldError("name_match", "not_allowed", message)]
+    return []
+
+
+def is_fuzzy(query: CustomerQuery) -> bool:
+    """Does ``query`` ask for a fuzzy name search (with something to search for)?"""
+    return query.name_match == "fuzzy" and bool(fold(query.name or ""))
 
 
 def matches(customer: Customer, query: CustomerQuery) -> bool:
@@ -77,7 +117,11 @@ def matches(customer: Customer, query: CustomerQuery) -> bool:
         t.number == query.tax_id.strip().upper() for t in customer.tax_ids
     ):
         return False
-    return query.name is None or name_matches(customer.name, query.name)
+    if query.name is None:
+        return True
+    if is_fuzzy(query):
+        return fuzzy_key(customer.name, query.name) is not None
+    return name_matches(customer.name, query.name)
 
 
 def word_starts(name: str) -> set[str]:
@@ -97,6 +141,43 @@ def name_matches(name: str, search: str) -> bool:
     wanted = fold(search)
     folded = fold(name)
     return folded.startswith(wanted) or any(word.startswith(wanted) for word in folded.split())
+
+
+def name_similarity(name: str, search: str) -> float:
+    """How alike (0–100) the folded ``search`` is to the closest run of as many words of
+    the folded ``name`` (the whole name if it has fewer): rapidfuzz's ``ratio``, one
+    less for each letter to add or remove, so a swap costs two."""
+    wanted, words = fold(search), fold(name).split()
+    if not wanted or not words:
+        return 0.0
+    size = len(wanted.split())
+    runs = [" ".join(words[start : start + size]) for start in range(max(len(words) - size, 0) + 1)]
+    return max(fuzz.ratio(wanted, run) for run in runs)
+
+
+def fuzzy_key(name: str, search: str) -> str | None:
+    """Where a name ranks in a fuzzy search for ``search``, as sortable text: ``"0"`` for a
+    prefix match, ``"1"`` and the score counted down (``"100834"`` for 83.4) for a close
+    one; ``None`` for neither.
+
+    >>> fuzzy_key("Acme Trading", "acme"), fuzzy_key("Acme Trading", "trdaing"), fuzzy_key("Acme", "zz")
+    ('0', '101429', None)
+    """
+    if name_matches(name, search):
+        return "0"
+    score = name_similarity(name, search)
+    if score < FUZZY_THRESHOLD:
+        return None
+    return f"1{10000 - round(score * 100):05d}"
+
+
+def rank_key(customer: Customer, query: CustomerQuery) -> str:
+    """The keyset key of ``customer`` in ``query``'s order: the sort key, preceded in a
+    fuzzy search by the customer's ``fuzzy_key`` and a ``"\x00"``."""
+    key = sort_key(customer, query.sort)
+    if not is_fuzzy(query):
+        return key
+    return f"{fuzzy_key(customer.name, query.name or '')}\x00{key}"
 
 
 def sort_key(customer: Customer, sort: SortField) -> str:

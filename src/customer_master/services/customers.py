@@ -26,7 +26,7 @@ from customer_master.domain.effective import EffectiveView, effective_view
 from customer_master.domain.identifiers import InvalidValue, normalise_code
 from customer_master.domain.masking import masked_customer
 from customer_master.domain.records import ReadContext
-from customer_master.domain.search import CustomerQuery, Page
+from customer_master.domain.search import CustomerQuery, Page, query_errors
 from customer_master.domain.serialize import to_data
 from customer_master.domain.uniqueness import uniqueness_errors
 from customer_master.domain.warnings import customer_warnings
@@ -40,6 +40,7 @@ from customer_master.errors import (
 )
 from customer_master.ports import UnitOfWork
 from customer_master.services.base import Outcome, ServiceContext, Transaction
+from customer_master.services.batching import CODES_AHEAD, BatchCustomers
 
 # A code that stands in for the generated one while a create waits for approval.
 _PENDING_CODE = "PENDING"
@@ -268,7 +269,11 @@ class CustomerService:
         return evolve(view, customer=self._shown(actor, config, view.customer))
 
     def search(self, actor: Actor, query: CustomerQuery | None = None) -> Page:
-        """A page of customers; by default the active ones, by code (R-1.8, R-14.1)."""
+        """A page of customers; by default the active ones, by code (R-1.8, R-14.1).
+        Raises ``ValidationFailed`` for a query it cannot run (an unknown ``name_match``)."""
+        errors = query_errors(query or CustomerQuery())
+        if errors:
+            raise ValidationFailed(errors)
         with self._ctx.storage.unit_of_work() as uow:
             config = uow.configuration.get(actor.tenant)
             self._ctx.require(actor, "customer.read", config)
@@ -362,9 +367,13 @@ class CustomerService:
     def _next_code(self, tx: Transaction, config: TenantConfiguration) -> str:
         """The next generated code: no gaps, never reused (R-1.1); a number whose code was
         typed in by hand while generation was off is passed over."""
+        repo = tx.uow.customers
         while True:
-            code = config.settings.code_for(tx.uow.codes.next_value(tx.tenant))
-            if tx.uow.customers.get_by_code(tx.tenant, code) is None:
+            value = tx.uow.codes.next_value(tx.tenant)
+            code = config.settings.code_for(value)
+            if isinstance(repo, BatchCustomers):  # an import: ask for the next codes at once
+                repo.expect_codes(config.settings.code_for(n) for n in range(value, value + CODES_AHEAD))
+            if repo.get_by_code(tx.tenant, code) is None:
                 return code
 
     def _check_keys(
@@ -388,11 +397,9 @@ class CustomerService:
     def _warnings(
         self, uow: UnitOfWork, config: TenantConfiguration, customer: Customer
     ) -> tuple[FieldWarning, ...]:
-        candidates = [
-            (code, name)
-            for code, name in uow.customers.similar_name_candidates(customer.tenant, customer.name)
-            if code != customer.code
-        ]
+        candidates = uow.customers.similar_name_candidates(customer.tenant, customer.name)
+        if customer.code != _PENDING_CODE:  # a new customer is not among them yet
+            candidates = [(code, name) for code, name in candidates if code != customer.code]
         today = self._ctx.clock.today(config.settings.time_zone)
         return tuple(customer_warnings(customer, config.settings, today=today, similar_candidates=candidates))
 

@@ -19,7 +19,8 @@ from customer_master.actor import Actor
 from customer_master.domain.columns import Layout, cells_of
 from customer_master.domain.customer import Customer
 from customer_master.domain.masking import masked_customer
-from customer_master.domain.search import CustomerQuery
+from customer_master.domain.search import CustomerQuery, query_errors
+from customer_master.errors import ValidationFailed
 from customer_master.services.base import ServiceContext
 
 PAGE = 500
@@ -43,6 +44,9 @@ class ExportService:
     def export(self, actor: Actor, query: CustomerQuery | None = None) -> Export:
         """The customers matching ``query`` (default: every active customer) as rows."""
         query = query or CustomerQuery()
+        errors = query_errors(query)
+        if errors:
+            raise ValidationFailed(errors)
         with self._ctx.storage.unit_of_work() as uow:
             config = uow.configuration.get(actor.tenant)
         self._ctx.require(actor, "customer.read", config)

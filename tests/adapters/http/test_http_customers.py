@@ -199,6 +199,24 @@ def test_search_refuses_bad_parameters(api: Api) -> None:
     assert error_paths(zero) == {"limit": "invalid"}
     problem_of(api.get("/customers?sort=colour"), 422)
     problem_of(api.get("/customers?after=%%%"), 422)
+    loose = api.get("/customers?name=acme&name_match=loose")
+    problem_of(loose, 422)
+    assert error_paths(loose) == {"name_match": "invalid"}
+
+
+def test_fuzzy_search_finds_a_mistyped_name_best_match_first_page_by_page(api: Api) -> None:
+    for name in ("Acme Tradings Co", "Acme Trading", "Kedai Makmur Sdn Bhd", "Zeta Networks"):
+        api.create_customer(name=name)
+    assert api.get("/customers?name=Acme%20Trdaing").json["items"] == []
+    first = api.get("/customers?name=Acme%20Trdaing&name_match=fuzzy&limit=1")
+    assert [c["name"] for c in first.json["items"]] == ["Acme Trading"]
+    assert "name_match=fuzzy" in first.headers["Link"]
+    cursor = first.json["next_cursor"]
+    second = api.get(f"/customers?name=Acme%20Trdaing&name_match=fuzzy&limit=1&after={cursor}")
+    assert [c["name"] for c in second.json["items"]] == ["Acme Tradings Co"]
+    assert second.json["next_cursor"] is None
+    kedai = api.get("/customers?name=kedai%20makmer&name_match=fuzzy")
+    assert [c["name"] for c in kedai.json["items"]] == ["Kedai Makmur Sdn Bhd"]
 
 
 def test_effective_view_and_entity_enablement(api: Api) -> None:
