@@ -1,4 +1,4 @@
-"""Fuzzy name search in SQL (R-14.1, docs/decisions/0019).
+"""Fuzzy name search in SQL (R-14.1, docs/decisions/0016).
 
 A fuzzy search lists the prefix matches first — the plain name search of ``listing``,
 page by page in sort order — then the close matches, ranked in Python by the core's own
@@ -12,7 +12,7 @@ word for every search word that has one are the candidates.
 
 Nothing is written for it: no column, table or index beyond those of the prefix search.
 PostgreSQL's trigram index is not used: a swapped letter in a short word leaves too few
-trigrams in common (docs/decisions/0019).
+trigrams in common (docs/decisions/0016).
 
 The cursor is the core's ``rank_key``: ``"0\\x00<sort key>"`` while on prefix matches,
 ``"1<score>\\x00<sort key>"`` after.
@@ -122,7 +122,7 @@ def word_starts(word: str) -> set[str]:
     """The starts a stored word may have when ``word`` was typed for it with one letter
     wrong, missing, extra or swapped after its first two letters, or with one of the
     first three swapped with the next or one too many. A word typed with its first or
-    second letter wrong or missing is not found (docs/decisions/0019).
+    second letter wrong or missing is not found (docs/decisions/0016).
 
     >>> sorted(word_starts("trdaing"))
     ['rda', 'rtd', 'tda', 'tdr', 'tr']

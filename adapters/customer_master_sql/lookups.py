@@ -1,4 +1,4 @@
-"""The rule hot paths' reads, at a cost close to the query's own (docs/decisions/0016).
+"""The rule hot paths' reads, at a cost close to the query's own (docs/decisions/0014).
 
 Credit checks and price resolutions read the same few things thousands of times a
 second: the tenant's configuration, one customer, the customer's receivables position,
