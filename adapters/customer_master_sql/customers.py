@@ -46,6 +46,7 @@ from customer_master.domain.search import CustomerQuery, Page, fold, is_fuzzy, w
 from customer_master.errors import Conflict
 from customer_master.ports import CustomerKey
 from customer_master_sql import mapping
+from customer_master_sql.driver import insert_rows, integrity_error
 from customer_master_sql.fuzzy import fuzzy_page
 from customer_master_sql.listing import page_of, page_rows
 from customer_master_sql.tables import customers, external_refs, name_words, overrides, tax_ids
@@ -197,9 +198,8 @@ class SqlCustomers:
         tables[name_words] = words
         try:
             for table, rows in tables.items():
-                if rows:
-                    self._conn.execute(insert(table), rows)
-        except IntegrityError as clash:
+                insert_rows(self._conn, table, rows)  # on the driver (docs/decisions/0015)
+        except integrity_error(self._conn) as clash:
             raise Conflict(
                 f"a customer of the batch clashes with a stored key: {_first_line(clash)}"
             ) from None

@@ -90,9 +90,7 @@ def _word_candidates(
     however many customers hold those words (a customer holding two of them comes twice)."""
     c, w = customers.c, name_words.c
     first, *rest = likely
-    holding = [
-        c.id.in_(select(w.customer_id).where(w.tenant == tenant, w.word.in_(words))) for words in rest
-    ]
+    holding = [c.id.in_(select(w.customer_id).where(w.tenant == tenant, w.word.in_(words))) for words in rest]
     # An alias: the other conditions' own reads of the words table stay theirs.
     driver = name_words.alias("likely_word")
     words_first = driver.join(customers, (c.tenant == driver.c.tenant) & (c.id == driver.c.customer_id))

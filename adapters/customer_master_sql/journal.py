@@ -17,6 +17,7 @@ from customer_master.domain.audit import AuditRecord
 from customer_master.domain.events import Event
 from customer_master.domain.timeline import Note
 from customer_master_sql import mapping
+from customer_master_sql.driver import insert_rows
 from customer_master_sql.tables import audit_customers, audit_log, notes, outbox
 from customer_master_sql.work import Work
 
@@ -53,14 +54,13 @@ class SqlAudit:
             return
         for tenant in dict.fromkeys(record.tenant for record in records):
             self._work.writing(tenant)
-        self._conn.execute(insert(audit_log), [mapping.audit_row(record) for record in records])
+        insert_rows(self._conn, audit_log, [mapping.audit_row(record) for record in records])
         named = [
             {"tenant": record.tenant, "customer_id": customer_id, "sequence": record.sequence}
             for record in records
             for customer_id in dict.fromkeys(record.customer_ids)
         ]
-        if named:
-            self._conn.execute(insert(audit_customers), named)
+        insert_rows(self._conn, audit_customers, named)
 
     def for_customer(self, tenant: str, customer_id: str) -> Sequence[AuditRecord]:
         a, n = audit_log.c, audit_customers.c
@@ -113,7 +113,7 @@ class SqlOutbox:
             return
         for tenant in dict.fromkeys(event.tenant for event in events):
             self._work.writing(tenant)
-        self._conn.execute(insert(outbox), [mapping.event_row(event) for event in events])
+        insert_rows(self._conn, outbox, [mapping.event_row(event) for event in events])
         self._work.own_events.update(event.id for event in events)
 
     def pending(self, limit: int = 100) -> Sequence[Event]:

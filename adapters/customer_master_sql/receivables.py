@@ -44,8 +44,8 @@ from customer_master.domain.pricing import LastPrice
 from customer_master.domain.receivables import OpenItem, OpenOrder
 from customer_master.ports import ExchangeRates, ReceivablesPosition
 from customer_master_sql import mapping
+from customer_master_sql.driver import DriverReads
 from customer_master_sql.engine import write_options
-from customer_master_sql.lookups import DriverReads
 from customer_master_sql.tables import last_prices, open_orders, receivable_items
 from customer_master_sql.types import Amount
 

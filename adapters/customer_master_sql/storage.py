@@ -31,9 +31,10 @@ from customer_master.errors import Conflict
 from customer_master_sql import mapping
 from customer_master_sql.approvals import KeyCache, SqlApiKeys, SqlChangeRequests
 from customer_master_sql.customers import SqlCustomers
+from customer_master_sql.driver import DriverReads
 from customer_master_sql.engine import make_engine, parse_url, reader_engine
 from customer_master_sql.journal import SqlAudit, SqlNotes, SqlOutbox
-from customer_master_sql.lookups import DriverReads, SqlLookups
+from customer_master_sql.lookups import SqlLookups
 from customer_master_sql.receivables import SqlLastPrices, SqlReceivables, has_open_items, move_open_items
 from customer_master_sql.schema import check_schema, migrate
 from customer_master_sql.tables import (

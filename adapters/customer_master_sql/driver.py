@@ -1,0 +1,162 @@
+"""Statements run on the database driver's cursor, compiled once per dialect: the hot
+reads of credit checks and price resolution (``lookups``, docs/decisions/0014) and the
+bulk inserts of an import (docs/decisions/0015).
+
+SQLAlchemy's execution machinery costs about 40 µs a statement on SQLite before the
+database does anything, and works on every value of an ``executemany`` in Python; these
+helpers apply the same type processors (``Decimal`` amounts, dates, JSON) themselves and
+hand the driver the compiled text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, Table, insert
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import CompoundSelect, Select
+
+from customer_master_sql.engine import is_file_sqlite
+
+
+class DriverRead:
+    """A SELECT compiled once for one dialect, with its columns' result processors:
+    rows come back as SQLAlchemy would give them (``Decimal`` amounts, ``date``\\ s)."""
+
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any], engine: Engine) -> None:
+        dialect = engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        self._order = tuple(compiled.positiontup or ()) if dialect.positional else None
+        # Values the statement carries itself (literals), as the driver takes them.
+        self._fixed: dict[str, Any] = {}
+        for name, bind in compiled.binds.items():
+            if not bind.required:
+                process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+                self._fixed[name] = bind.value if process is None else process(bind.value)
+        self._dialect = dialect
+        self._types = [column.type.dialect_impl(dialect) for column in statement.selected_columns]
+        # Built at the first run, from the driver's column types (cursor.description).
+        self._processors: list[Callable[[Any], Any] | None] | None = None
+        self._plain = False
+
+    def run(self, connection: Any, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        cursor = connection.cursor()
+        try:
+            given = {**self._fixed, **parameters} if self._fixed else parameters
+            values = given if self._order is None else [given[n] for n in self._order]
+            cursor.execute(self.sql, values)
+            found = cursor.fetchall()
+            if self._processors is None:
+                self._processors = [
+                    kind.result_processor(self._dialect, described[1])
+                    for kind, described in zip(self._types, cursor.description, strict=True)
+                ]
+                self._plain = not any(self._processors)
+        finally:
+            cursor.close()
+        processors = self._processors
+        if self._plain:
+            return [tuple(row) for row in found]
+        return [
+            tuple(value if p is None else p(value) for p, value in zip(processors, row, strict=True))
+            for row in found
+        ]
+
+
+class DriverReads:
+    """Runs ``DriverRead``\\ s on the reader engine's driver connections.
+
+    A file SQLite reader pool keeps one connection per thread anyway: it stays checked
+    out here (no pool round trip per read) until ``close``. Elsewhere each read takes a
+    pooled connection and gives it back (rolled back, if the driver opened a
+    transaction)."""
+
+    def __init__(self, engine: Engine, read_engine: Engine) -> None:
+        self.engine = read_engine
+        self._pinned = is_file_sqlite(engine.url)
+        # An in-memory SQLite database has one connection for everything, writers
+        # included: what it reads may not be committed yet.
+        self.committed_only = engine.dialect.name != "sqlite" or self._pinned
+        self._local = threading.local()
+        self._held: list[Any] = []
+        self._lock = threading.Lock()
+
+    def prepare(self, statement: Select[Any] | CompoundSelect[Any]) -> DriverRead:
+        return DriverRead(statement, self.engine)
+
+    def rows(self, read: DriverRead, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        if self._pinned:
+            connection = getattr(self._local, "connection", None)
+            if connection is None:
+                connection = self._local.connection = self.engine.raw_connection()
+                with self._lock:
+                    self._held.append(connection)
+            return read.run(connection, parameters)
+        connection = self.engine.raw_connection()
+        try:
+            return read.run(connection, parameters)
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            held, self._held = self._held, []
+        for connection in held:
+            connection.close()
+        self._local = threading.local()
+
+
+class DriverInsert:
+    """``INSERT INTO table (keys…)`` compiled once for one dialect and run by the driver's
+    ``executemany`` on a unit of work's connection (inside its transaction), each value
+    through its column's bind processor, as SQLAlchemy would."""
+
+    def __init__(self, table: Table, keys: Sequence[str], dialect: Dialect) -> None:
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        self.sql = compiled.string
+        names = list(compiled.positiontup or ()) if dialect.positional else list(compiled.binds)
+        binds = compiled.binds
+        self._names = names
+        self._processors = [binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+        self._positional = dialect.positional
+        self._keys = [binds[n].key for n in names]
+
+    def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        work = list(zip(self._keys, self._processors, strict=True))
+        values = [
+            tuple(row[key] if process is None else process(row[key]) for key, process in work) for row in rows
+        ]
+        parameters: list[Any] = (
+            values if self._positional else [dict(zip(self._names, row, strict=True)) for row in values]
+        )
+        cursor = connection.connection.cursor()
+        try:
+            cursor.executemany(self.sql, parameters)
+        finally:
+            cursor.close()
+
+
+_INSERTS: dict[tuple[str, str, tuple[str, ...]], DriverInsert] = {}
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (all with the same keys) into ``table`` with one driver
+    ``executemany``; raises the driver's ``IntegrityError`` for a taken key."""
+    if not rows:
+        return
+    keys = tuple(rows[0])
+    dialect = connection.dialect
+    cache_key = (dialect.name, table.name, keys)
+    statement = _INSERTS.get(cache_key)
+    if statement is None:
+        statement = _INSERTS[cache_key] = DriverInsert(table, keys, dialect)
+    statement.run(connection, rows)
+
+
+def integrity_error(connection: Connection) -> type[Exception]:
+    """The driver's ``IntegrityError`` class."""
+    found: type[Exception] = connection.dialect.dbapi.IntegrityError  # type: ignore[union-attr]
+    return found
