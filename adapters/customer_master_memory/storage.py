@@ -26,7 +26,14 @@ from customer_master.domain.events import Event
 from customer_master.domain.money import converted
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.receivables import OpenItem, OpenOrder
-from customer_master.domain.search import CustomerQuery, Page, matches, rank_key, word_starts
+from customer_master.domain.search import (
+    CustomerQuery,
+    Page,
+    look_alike_candidates,
+    matches,
+    rank_key,
+    word_starts,
+)
 from customer_master.domain.timeline import Note
 from customer_master.errors import Conflict
 from customer_master.ports import CustomerKey, ExchangeRates, ReceivablesPosition
@@ -147,8 +154,8 @@ class MemoryCustomers:
     def similar_name_candidates_for(
         self, tenant: str, names: Collection[str]
     ) -> dict[str, list[tuple[str, str]]]:
-        """Candidates sharing the first three letters of a word, as the SQL adapter
-        pre-filters, at most ``SIMILAR_CANDIDATES`` a name."""
+        """Candidates sharing the first three letters of a word, the rarest first, as the
+        SQL adapter pre-filters, at most ``SIMILAR_CANDIDATES`` a name."""
         wanted = {start for name in names for start in word_starts(name)}
         by_start: dict[str, list[tuple[str, str]]] = {start: [] for start in wanted}
         for c in self._all(tenant):
@@ -156,13 +163,10 @@ class MemoryCustomers:
                 for start in word_starts(c.name) & wanted:
                     if len(by_start[start]) < SIMILAR_CANDIDATES:
                         by_start[start].append((c.code, c.name))
-        answers: dict[str, list[tuple[str, str]]] = {}
-        for name in names:
-            candidates: dict[str, str] = {}
-            for start in sorted(word_starts(name)):
-                candidates.update(by_start[start][: SIMILAR_CANDIDATES - len(candidates)])
-            answers[name] = list(candidates.items())
-        return answers
+        return {
+            name: look_alike_candidates([by_start[start] for start in word_starts(name)], SIMILAR_CANDIDATES)
+            for name in names
+        }
 
     def add_many(self, customers: Sequence[Customer]) -> None:
         for customer in customers:

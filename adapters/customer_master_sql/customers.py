@@ -42,7 +42,14 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from customer_master.domain.customer import Customer
-from customer_master.domain.search import CustomerQuery, Page, fold, is_fuzzy, word_starts
+from customer_master.domain.search import (
+    CustomerQuery,
+    Page,
+    fold,
+    is_fuzzy,
+    look_alike_candidates,
+    word_starts,
+)
 from customer_master.errors import Conflict
 from customer_master.ports import CustomerKey
 from customer_master_sql import mapping
@@ -238,8 +245,9 @@ class SqlCustomers:
         self, tenant: str, names: Collection[str]
     ) -> dict[str, builtins.list[tuple[str, str]]]:
         """Candidates sharing a word start (first three letters, ``word_starts``) with
-        each name, at most ``SIMILAR_CANDIDATES`` a start and a name: one statement per
-        distinct word start of the batch."""
+        each name, the rarest starts first (``look_alike_candidates``), at most
+        ``SIMILAR_CANDIDATES`` a start and a name: one statement per distinct word start
+        of the batch."""
         starts = {name: tuple(sorted(word_starts(name))) for name in names}
         holders = self._active_with_word_starts(tenant, sorted(set().union(*starts.values())))
         answers: dict[str, builtins.list[tuple[str, str]]] = {}
@@ -248,15 +256,8 @@ class SqlCustomers:
         for name in names:
             key = starts[name]
             if key not in gathered:
-                candidates: dict[str, str] = {}
-                for start in key:
-                    held, at = holders[start], 0
-                    while len(candidates) < SIMILAR_CANDIDATES and at < len(held):
-                        # A code always has the same name here, so a later pair changes nothing.
-                        room = SIMILAR_CANDIDATES - len(candidates)
-                        candidates.update(held[at : at + room])
-                        at += room
-                gathered[key] = builtins.list(candidates.items())
+                groups = [holders[start] for start in key]
+                gathered[key] = look_alike_candidates(groups, SIMILAR_CANDIDATES)
             answers[name] = gathered[key]
         return answers
 

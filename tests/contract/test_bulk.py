@@ -98,6 +98,21 @@ def test_similar_name_candidates_for_many_names_share_a_word_start(storage: Stor
     assert list(found.get("Zenith", [])) == []
 
 
+def test_a_look_alike_sharing_a_distinctive_word_is_a_candidate_among_many_common_ones(
+    storage: Storage,
+) -> None:
+    # 600 names share "Sdn" and "Bhd" (more than the 500 candidates scored at most); the
+    # one that shares "Makmur" must be among the candidates whatever order they come in.
+    common = [plain_customer(n, name=f"Syarikat {n:04d} Sdn Bhd") for n in range(1, 601)]
+    add_committed(storage, *common, plain_customer(601, name="Kedai Makmur Sdn Bhd"))
+    with storage.unit_of_work() as uow:
+        found = bulk_customers(uow).similar_name_candidates_for("acme", ["Kedai Makmor Sdn Bhd"])
+
+    candidates = dict(found["Kedai Makmor Sdn Bhd"])
+    assert candidates["CUS-0601"] == "Kedai Makmur Sdn Bhd"
+    assert len(candidates) < 10  # the names sharing only "Sdn Bhd" are not scored
+
+
 def test_audit_append_many_and_outbox_add_many_keep_their_order(storage: Storage) -> None:
     records, previous = [], None
     for number in (1, 2, 3):

@@ -24,6 +24,7 @@ pages.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from attrs import frozen
@@ -134,6 +135,26 @@ def word_starts(name: str) -> set[str]:
     """
     words = fold(name).split()
     return {w[:3] for w in words} | {s[:3] for w in words if (s := "".join(ch for ch in w if ch.isalnum()))}
+
+
+def look_alike_candidates(groups: Iterable[Sequence[tuple[str, str]]], cap: int) -> list[tuple[str, str]]:
+    """The ``(code, name)`` pairs a similar-name check scores (R-3.4), from the holders of
+    each word start of a name (``word_starts``), at most ``cap``: the rarest starts
+    first, so names sharing a distinctive word are compared; a start held ``cap`` times
+    or more — a word most names have, such as "Sdn" or "Ltd" — adds its holders only
+    when no rarer start has any.
+
+    >>> look_alike_candidates([[("C1", "Sdn A"), ("C2", "Sdn B")], [("C2", "Sdn B")]], cap=2)
+    [('C2', 'Sdn B')]
+    """
+    candidates: dict[str, str] = {}
+    for held in sorted(groups, key=len):
+        if len(held) >= cap and candidates:
+            break
+        candidates.update(held[: cap - len(candidates)])
+        if len(candidates) >= cap:
+            break
+    return list(candidates.items())
 
 
 def name_matches(name: str, search: str) -> bool:

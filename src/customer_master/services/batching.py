@@ -22,7 +22,7 @@ from typing import Self
 from customer_master.domain.audit import AuditRecord
 from customer_master.domain.customer import Customer
 from customer_master.domain.events import Event
-from customer_master.domain.search import CustomerQuery, Page, word_starts
+from customer_master.domain.search import CustomerQuery, Page, look_alike_candidates, word_starts
 from customer_master.errors import Conflict
 from customer_master.ports import (
     ApiKeyRepository,
@@ -72,7 +72,8 @@ class BatchCustomers:
         self._names: dict[str, Sequence[tuple[str, str]]] = {}
         self._written: dict[str, Customer] = {}  # what this batch wrote, latest value
         self._written_keys: dict[CustomerKey, set[str]] = {}
-        self._written_starts: dict[str, set[str]] = {}
+        # Active customers the batch wrote, by word start: {id: (code, name)}.
+        self._written_starts: dict[str, dict[str, tuple[str, str]]] = {}
         self._removed: set[str] = set()
         self._pending: list[Customer] = []  # added, not yet stored
         self._loaded: dict[str, Customer | None] = {}
@@ -142,6 +143,8 @@ class BatchCustomers:
         old = self._written.get(customer_id)
         for key in keys_held(old) if old is not None else ():
             self._written_keys[key].discard(customer_id)
+        for start in word_starts(old.name) if old is not None else ():
+            self._written_starts[start].pop(customer_id, None)
         if customer is None:
             self._written.pop(customer_id, None)
             self._removed.add(customer_id)
@@ -149,8 +152,10 @@ class BatchCustomers:
         self._written[customer_id] = customer
         for key in keys_held(customer):
             self._written_keys.setdefault(key, set()).add(customer_id)
-        for start in word_starts(customer.name):
-            self._written_starts.setdefault(start, set()).add(customer_id)
+        if customer.is_active:
+            pair = (customer.code, customer.name)
+            for start in word_starts(customer.name):
+                self._written_starts.setdefault(start, {})[customer_id] = pair
 
     # -- reads ----------------------------------------------------------------------
 
@@ -184,19 +189,20 @@ class BatchCustomers:
         if name not in self._names:
             return self._inner.similar_name_candidates(tenant, name)
         stored = self._names[name]
-        if len(stored) >= SIMILAR_CANDIDATES:
+        # The batch's own customers are not in the prefetched answer: those that share
+        # a word start with ``name`` come after, chosen as the storage chooses
+        # (``look_alike_candidates``: rarest starts first, common ones only for want of
+        # others), up to the same bound.
+        room = SIMILAR_CANDIDATES - len(stored)
+        if room <= 0:
             return stored
-        # The batch's own customers are not in the prefetched answer: add those that
-        # share a word start with ``name``, as the storage pre-filters.
-        candidates = dict(stored)
-        for start in word_starts(name):
-            for customer_id in self._written_starts.get(start, ()):
-                customer = self._written.get(customer_id)
-                if customer is not None and customer.is_active:
-                    candidates[customer.code] = customer.name
-                if len(candidates) >= SIMILAR_CANDIDATES:
-                    return list(candidates.items())
-        return list(candidates.items())
+        held = [found for start in word_starts(name) if (found := self._written_starts.get(start))]
+        groups = [
+            list(pairs.values())
+            for pairs in sorted(held, key=len)
+            if pairs and (len(pairs) < SIMILAR_CANDIDATES or not stored)
+        ]
+        return [*stored, *look_alike_candidates(groups, room)] if groups else stored
 
     def list(self, tenant: str, query: CustomerQuery) -> Page:
         self.flush()
