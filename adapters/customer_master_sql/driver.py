@@ -59,7 +59,7 @@ class DriverRead:
             cursor.close()
         processors = self._processors
         if self._plain:
-            return [tuple(row) for row in found]
+            return found if isinstance(found, list) else list(found)
         return [
             tuple(value if p is None else p(value) for p, value in zip(processors, row, strict=True))
             for row in found
