@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, Integer, Select, String, func, literal, nu
 from sqlalchemy.engine import Connection, Row
 
 from customer_master.domain.customer import Customer
-from customer_master.domain.search import CustomerQuery, Page, fold, fuzzy_key
+from customer_master.domain.search import CustomerQuery, Page, close_match_keys, fold
 from customer_master_sql import mapping
 from customer_master_sql.listing import cursor_of, filters, not_a_prefix_match, page_rows
 from customer_master_sql.tables import customers, name_words
@@ -42,6 +42,9 @@ FUZZY_CANDIDATES = 1000
 # stored word must be to a search word to make its holders candidates.
 WORDS_PER_START = 100
 WORD_FLOOR = 60.0
+
+# The length ``name_folded`` keeps (tables.py); a longer folded name is folded again.
+NAME_FOLDED_LENGTH = 512
 
 _KEYS = (customers.c.id, customers.c.name, customers.c.code, customers.c.name_folded, customers.c.created_key)
 
@@ -74,12 +77,18 @@ def close_matches(connection: Connection, tenant: str, query: CustomerQuery) -> 
     likely = _likely_words(connection, tenant, wanted)
     if not likely:
         return []
-    found = {}
-    for row in connection.execute(_word_candidates(tenant, likely, where)):
-        key = fuzzy_key(row.name, wanted)
-        if key is not None and key != "0":
-            found[str(row.id)] = f"{key}\x00{cursor_of(row, query.sort)}"
-    return sorted((key, customer_id) for customer_id, key in found.items())
+    rows = {str(row.id): row for row in connection.execute(_word_candidates(tenant, likely, where))}
+    # Not prefix matches (the statement leaves those out): scored at once, by the core.
+    folded = [
+        row.name_folded if len(row.name_folded) < NAME_FOLDED_LENGTH else fold(row.name)
+        for row in rows.values()
+    ]
+    keys = close_match_keys(folded, wanted)
+    return sorted(
+        (f"{key}\x00{cursor_of(row, query.sort)}", customer_id)
+        for (customer_id, row), key in zip(rows.items(), keys, strict=True)
+        if key is not None
+    )
 
 
 def _word_candidates(

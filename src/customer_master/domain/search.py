@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from attrs import frozen
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from customer_master.domain.customer import Customer
 from customer_master.errors import FieldError
@@ -190,6 +190,34 @@ def fuzzy_key(name: str, search: str) -> str | None:
     if score < FUZZY_THRESHOLD:
         return None
     return f"1{10000 - round(score * 100):05d}"
+
+
+def close_match_keys(folded_names: Sequence[str], search: str) -> list[str | None]:
+    """``fuzzy_key`` of each name (given folded, as ``fold`` gives it) that is not a
+    prefix match of ``search``, scored in one rapidfuzz call over every run of words.
+
+    >>> close_match_keys(["acme trading", "zeta"], "trdaing")
+    ['101429', None]
+    """
+    wanted = fold(search)
+    size = len(wanted.split())
+    if not wanted:
+        return [None] * len(folded_names)
+    runs: list[str] = []
+    owners: list[int] = []
+    for index, folded in enumerate(folded_names):
+        words = folded.split()
+        for start in range(max(len(words) - size, 0) + 1) if words else ():
+            runs.append(" ".join(words[start : start + size]))
+            owners.append(index)
+    best = [0.0] * len(folded_names)
+    found = process.extract(
+        wanted, runs, scorer=fuzz.ratio, processor=None, limit=None, score_cutoff=FUZZY_THRESHOLD
+    )
+    for _, score, at in found:
+        owner = owners[at]
+        best[owner] = max(best[owner], score)
+    return [f"1{10000 - round(score * 100):05d}" if score >= FUZZY_THRESHOLD else None for score in best]
 
 
 def rank_key(customer: Customer, query: CustomerQuery) -> str:
