@@ -43,6 +43,8 @@ FUZZY_CANDIDATES = 1000
 WORDS_PER_START = 100
 WORD_FLOOR = 60.0
 
+# Holders of its most telling word a fuzzy search reads at most (``_word_candidates``).
+DRIVING_HOLDERS = 5_000
 # The length ``name_folded`` keeps (tables.py); a longer folded name is folded again.
 NAME_FOLDED_LENGTH = 512
 
@@ -74,7 +76,7 @@ def close_matches(connection: Connection, tenant: str, query: CustomerQuery) -> 
     in rank order, found among at most ``FUZZY_CANDIDATES`` candidates."""
     wanted = fold(query.name or "")
     where = [*filters(tenant, query), not_a_prefix_match(wanted)]
-    likely = _likely_words(connection, tenant, wanted)
+    likely = _rarest_first(connection, tenant, _likely_words(connection, tenant, wanted))
     if not likely:
         return []
     rows = {str(row.id): row for row in connection.execute(_word_candidates(tenant, likely, where))}
@@ -94,21 +96,38 @@ def close_matches(connection: Connection, tenant: str, query: CustomerQuery) -> 
 def _word_candidates(
     tenant: str, likely: Sequence[Sequence[str]], where: list[ColumnElement[bool]]
 ) -> Select[Any]:
-    """The customers holding one of each list of ``likely`` words: read from the words
-    index of the first list, so the database stops after ``FUZZY_CANDIDATES`` holders
-    however many customers hold those words (a customer holding two of them comes twice)."""
+    """The customers holding one of each list of ``likely`` words, read from the first
+    list's holders in the words index — at most ``DRIVING_HOLDERS`` of them, so a search
+    of common words costs the same however many customers hold them — and at most
+    ``FUZZY_CANDIDATES`` (a customer holding two of the words comes twice)."""
     c, w = customers.c, name_words.c
     first, *rest = likely
     holding = [c.id.in_(select(w.customer_id).where(w.tenant == tenant, w.word.in_(words))) for words in rest]
-    # An alias: the other conditions' own reads of the words table stay theirs.
-    driver = name_words.alias("likely_word")
-    words_first = driver.join(customers, (c.tenant == driver.c.tenant) & (c.id == driver.c.customer_id))
+    driving = (
+        select(w.customer_id).where(w.tenant == tenant, w.word.in_(first)).limit(DRIVING_HOLDERS).subquery()
+    )
     return (
         select(*_KEYS)
-        .select_from(words_first)
-        .where(driver.c.tenant == tenant, driver.c.word.in_(first), *where, *holding)
+        .select_from(driving.join(customers, (c.tenant == tenant) & (c.id == driving.c.customer_id)))
+        .where(*where, *holding)
         .limit(FUZZY_CANDIDATES)
     )
+
+
+def _rarest_first(connection: Connection, tenant: str, likely: list[list[str]]) -> list[list[str]]:
+    """``likely`` with the list of words held by the fewest customers first, counted up
+    to ``DRIVING_HOLDERS`` (one bounded index read a search word): the candidates are
+    read from the most telling word's holders, and all of them when it has fewer."""
+    if len(likely) < 2:
+        return likely
+    w = name_words.c
+
+    def held(words: Sequence[str]) -> int:
+        some = select(w.customer_id).where(w.tenant == tenant, w.word.in_(words)).limit(DRIVING_HOLDERS)
+        return int(connection.execute(select(func.count()).select_from(some.subquery())).scalar_one())
+
+    counts = [held(words) for words in likely]
+    return [likely[i] for i in sorted(range(len(likely)), key=counts.__getitem__)]
 
 
 def _likely_words(connection: Connection, tenant: str, wanted: str) -> list[list[str]]:
