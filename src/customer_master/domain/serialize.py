@@ -62,17 +62,9 @@ def _field_value(value: object) -> object:
         return value
     if kind is tuple:  # ``_plain`` makes a list of it
         return [_item(i, is_key=False) for i in value]  # type: ignore[attr-defined]
-    value = _plain(None, None, value)
-    kind = type(value)
-    if kind in _ATOMIC:
-        return value
-    if attrs.has(kind):
-        return _instance(value)
-    if issubclass(kind, _COLLECTIONS):
-        return [_item(i, is_key=False) for i in value]  # type: ignore[attr-defined]
-    if issubclass(kind, dict):
-        return {_item(k, is_key=True): _item(v, is_key=False) for k, v in value.items()}  # type: ignore[attr-defined]
-    return value
+    # Then the structure of what the serialiser gave, as inside a collection (``_plain``
+    # gives back what it already made plain).
+    return _item(_plain(None, None, value), is_key=False)
 
 
 def _item(value: object, *, is_key: bool) -> Any:
