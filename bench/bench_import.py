@@ -124,6 +124,7 @@ def bare_insert_speed(url: str, count: int, batch_size: int) -> float:
     from sqlalchemy import create_engine, insert
 
     from customer_master_sql import mapping
+    from customer_master_sql.planner import GrowthAnalyzer
     from customer_master_sql.tables import customers, name_words
 
     values = [_customer(n, cells) for n, cells in enumerate(rows(count))]
@@ -137,11 +138,13 @@ def bare_insert_speed(url: str, count: int, batch_size: int) -> float:
         tables[name_words] = [w for c in batch for w in mapping.word_rows(c)]
         batches.append(tables)
     engine = create_engine(url)
+    growth = GrowthAnalyzer()  # fresh statistics as the tables grow, as the import has
     started = time.perf_counter()
     for tables in batches:
         with engine.begin() as connection:  # one transaction a batch, as the import
             for table, table_rows in tables.items():
                 connection.execute(insert(table), table_rows)
+            growth.added(connection, len(tables[customers]))
     elapsed = time.perf_counter() - started
     engine.dispose()
     return count / elapsed

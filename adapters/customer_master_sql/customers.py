@@ -210,6 +210,7 @@ class SqlCustomers:
             raise Conflict(
                 f"a customer of the batch clashes with a stored key: {_first_line(clash)}"
             ) from None
+        self._work.storage.growth.added(self._conn, len(new))
 
     def holders_of_keys(
         self, tenant: str, keys: Collection[CustomerKey]

@@ -35,6 +35,7 @@ from customer_master_sql.driver import DriverReads
 from customer_master_sql.engine import make_engine, parse_url, reader_engine
 from customer_master_sql.journal import SqlAudit, SqlNotes, SqlOutbox
 from customer_master_sql.lookups import SqlLookups
+from customer_master_sql.planner import GrowthAnalyzer
 from customer_master_sql.receivables import SqlLastPrices, SqlReceivables, has_open_items, move_open_items
 from customer_master_sql.schema import check_schema, migrate
 from customer_master_sql.tables import (
@@ -286,6 +287,7 @@ class SqlStorage:
         self._receivables = SqlReceivables(engine, self.driver_reads)
         self._last_prices = SqlLastPrices(engine, self.driver_reads)
         self._lookups = SqlLookups(self, self.driver_reads)
+        self.growth = GrowthAnalyzer()
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self)
