@@ -44,3 +44,9 @@ def sql_url(request: pytest.FixtureRequest, sql_servers: ScratchDatabases, tmp_p
         migrate(url)
         return url
     return server_url(sql_servers, str(request.param))
+
+
+@pytest.fixture
+def postgresql_url(sql_servers: ScratchDatabases) -> str:
+    """The migrated, empty PostgreSQL database, for what only PostgreSQL does."""
+    return server_url(sql_servers, "postgresql")
