@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Row
 from customer_master.domain.customer import Customer
 from customer_master.domain.search import CustomerQuery, Page, close_match_keys, fold
 from customer_master_sql import mapping
-from customer_master_sql.listing import cursor_of, filters, not_a_prefix_match, page_rows
+from customer_master_sql.listing import NAME_FOLDED_LENGTH, cursor_of, filters, not_a_prefix_match, page_rows
 from customer_master_sql.tables import customers, name_words
 from customer_master_sql.types import prefix_range
 
@@ -45,8 +45,6 @@ WORD_FLOOR = 60.0
 
 # Holders of its most telling word a fuzzy search reads at most (``_word_candidates``).
 DRIVING_HOLDERS = 5_000
-# The length ``name_folded`` keeps (tables.py); a longer folded name is folded again.
-NAME_FOLDED_LENGTH = 512
 
 _KEYS = (customers.c.id, customers.c.name, customers.c.code, customers.c.name_folded, customers.c.created_key)
 

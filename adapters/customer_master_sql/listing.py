@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select
 from sqlalchemy.engine import Connection, Row
 
 from customer_master.domain.customer import Customer
@@ -34,6 +34,8 @@ _EXACT = ("kind", "customer_type", "customer_group", "segment", "region", "sales
 # prefix's share of names); a rarer one is answered from its few holders, fetched first
 # (cost ∝ holders ≤ this). Either way a page costs about the same at any size.
 COMMON_PREFIX = 2000
+# The length ``name_folded`` keeps (tables.py); a longer folded name is cut there.
+NAME_FOLDED_LENGTH = 512
 _SORT_COLUMN = {"name": "name_folded", "created_at": "created_key"}
 # The document is the customer; the keys make the page's cursor (``cursor_of``).
 SHOWN = (customers.c.document, customers.c.code, customers.c.name_folded, customers.c.created_key)
@@ -127,7 +129,20 @@ def _name_condition(wanted: str, holders: Sequence[str] | None) -> list[ColumnEl
     c = customers.c
     if holders is not None:
         return [c.id.in_(holders)]
-    return [exists().where(w.tenant == c.tenant, w.customer_id == c.id, *_word_range(wanted))]
+    # A common prefix: tested on the row itself while walking the customers in sort
+    # order — the folded name starts with it or has a word that does (words are
+    # separated by one blank) — which costs less than a probe of the words index per
+    # customer (PostgreSQL at 1M customers: 1 ms a page instead of 11). A folded name
+    # longer than the stored one is looked up among its words as before.
+    folded = c.name_folded
+    in_words = exists().where(w.tenant == c.tenant, w.customer_id == c.id, *_word_range(wanted))
+    return [
+        or_(
+            folded.startswith(wanted, autoescape=True),
+            folded.contains(f" {wanted}", autoescape=True),
+            and_(func.length(folded) >= NAME_FOLDED_LENGTH, in_words),
+        )
+    ]
 
 
 def _after(sort: SortField, cursor: str) -> ColumnElement[bool]:

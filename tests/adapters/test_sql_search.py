@@ -110,3 +110,36 @@ def test_fuzzy_search_scores_no_more_than_its_candidates(
     query = CustomerQuery(name="steia", name_match="fuzzy", limit=100)
     walked = pages(sql, query)
     assert 0 < sum(map(len, walked)) <= 5
+
+
+def test_a_common_prefix_finds_the_words_of_long_names_and_takes_wildcards_literally(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The common-prefix path tests the stored folded name, which keeps 512 characters;
+    # a word past them is still found, and "%" or "_" in a search match only themselves.
+    long_name = "ﬃ" * 200 + " Zebra Trading"  # folds to 614 characters: 'zebra' starts past 512
+    people = [
+        Customer(id="c1", tenant="acme", code="CUS-1", name=long_name, kind="company", legal_entity="MY01"),
+        Customer(
+            id="c2", tenant="acme", code="CUS-2", name="Zebu 100% Foods", kind="company", legal_entity="MY01"
+        ),
+        Customer(
+            id="c3", tenant="acme", code="CUS-3", name="Zebu 1000 Foods", kind="company", legal_entity="MY01"
+        ),
+        Customer(
+            id="c4", tenant="acme", code="CUS-4", name="A_B Trading", kind="company", legal_entity="MY01"
+        ),
+        Customer(
+            id="c5", tenant="acme", code="CUS-5", name="AXB Trading", kind="company", legal_entity="MY01"
+        ),
+    ]
+    memory, sql = MemoryStorage(), open_storage(sql_url)
+    try:
+        store(memory, people)
+        store(sql, people)
+        monkeypatch.setattr(listing, "COMMON_PREFIX", 0)  # every prefix takes the common path
+        for name, expected in (("zebr", ["CUS-1"]), ("100%", ["CUS-2"]), ("a_b", ["CUS-4"])):
+            query = CustomerQuery(name=name, limit=10)
+            assert pages(sql, query) == pages(memory, query) == [expected], name
+    finally:
+        sql.close()
