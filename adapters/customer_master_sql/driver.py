@@ -117,21 +117,28 @@ class DriverInsert:
     def __init__(self, table: Table, keys: Sequence[str], dialect: Dialect) -> None:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
         self.sql = compiled.string
-        names = list(compiled.positiontup or ()) if dialect.positional else list(compiled.binds)
-        binds = compiled.binds
-        self._names = names
-        self._processors = [binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
         self._positional = dialect.positional
-        self._keys = [binds[n].key for n in names]
+        binds = compiled.binds
+        names = compiled.positiontup or () if dialect.positional else binds
+        # (parameter name, row key, bind processor) in the order the statement wants them.
+        self._columns = [
+            (name, binds[name].key, binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for name in names
+        ]
 
     def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        work = list(zip(self._keys, self._processors, strict=True))
-        values = [
-            tuple(row[key] if process is None else process(row[key]) for key, process in work) for row in rows
-        ]
-        parameters: list[Any] = (
-            values if self._positional else [dict(zip(self._names, row, strict=True)) for row in values]
-        )
+        columns = self._columns
+        parameters: list[Any]
+        if self._positional:
+            parameters = [
+                tuple(row[key] if process is None else process(row[key]) for _, key, process in columns)
+                for row in rows
+            ]
+        else:
+            parameters = [
+                {name: row[key] if process is None else process(row[key]) for name, key, process in columns}
+                for row in rows
+            ]
         cursor = connection.connection.cursor()
         try:
             cursor.executemany(self.sql, parameters)

@@ -31,8 +31,8 @@ from sqlalchemy.engine import Connection, Row
 from customer_master.domain.customer import Customer
 from customer_master.domain.search import CustomerQuery, Page, close_match_keys, fold
 from customer_master_sql import mapping
-from customer_master_sql.listing import NAME_FOLDED_LENGTH, cursor_of, filters, not_a_prefix_match, page_rows
-from customer_master_sql.tables import customers, name_words
+from customer_master_sql.listing import cursor_of, filters, not_a_prefix_match, page_rows
+from customer_master_sql.tables import NAME_FOLDED_LENGTH, customers, name_words
 from customer_master_sql.types import prefix_range
 
 # How many customers a fuzzy search scores at most; the close matches among them are

@@ -24,7 +24,14 @@ from sqlalchemy.engine import Connection, Row
 
 from customer_master.domain.customer import Customer
 from customer_master.domain.search import CustomerQuery, Page, SortField, fold
-from customer_master_sql.tables import customers, enabled_entities, name_words, tags, tax_ids
+from customer_master_sql.tables import (
+    NAME_FOLDED_LENGTH,
+    customers,
+    enabled_entities,
+    name_words,
+    tags,
+    tax_ids,
+)
 from customer_master_sql.types import prefix_range
 
 _EXACT = ("kind", "customer_type", "customer_group", "segment", "region", "salesperson")
@@ -34,8 +41,6 @@ _EXACT = ("kind", "customer_type", "customer_group", "segment", "region", "sales
 # prefix's share of names); a rarer one is answered from its few holders, fetched first
 # (cost ∝ holders ≤ this). Either way a page costs about the same at any size.
 COMMON_PREFIX = 2000
-# The length ``name_folded`` keeps (tables.py); a longer folded name is cut there.
-NAME_FOLDED_LENGTH = 512
 _SORT_COLUMN = {"name": "name_folded", "created_at": "created_key"}
 # The document is the customer; the keys make the page's cursor (``cursor_of``).
 SHOWN = (customers.c.document, customers.c.code, customers.c.name_folded, customers.c.created_key)

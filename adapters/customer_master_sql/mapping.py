@@ -261,7 +261,7 @@ def customer_row(customer: Customer) -> dict[str, Any]:
     return {
         **row,
         **_hold_columns(customer.credit_hold),
-        "name_folded": fold(customer.name)[:512],
+        "name_folded": fold(customer.name)[: t.NAME_FOLDED_LENGTH],
         "email_lower": (customer.email or "").lower(),
         "metadata": dict(customer.metadata),
         "created_key": utc_key(customer.created_at),

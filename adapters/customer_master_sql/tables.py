@@ -52,6 +52,9 @@ ID = 64  # ids, tenants
 CODE = 32  # customer codes, entity codes, currency-like codes
 SHORT = 64
 TEXT = 255
+# The folded name kept for sorting and prefix search; folding may lengthen a name
+# ("ﬃ" → "ffi"), so a longer one is cut here (listing and fuzzy search know it).
+NAME_FOLDED_LENGTH = 512
 
 
 def _tenant() -> Column[str]:
@@ -89,7 +92,7 @@ customers = Table(
     Column("id", String(ID), nullable=False),
     Column("code", Key(CODE), nullable=False),
     Column("name", String(TEXT), nullable=False),
-    Column("name_folded", Key(512), nullable=False),
+    Column("name_folded", Key(NAME_FOLDED_LENGTH), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("legal_entity", String(CODE), nullable=False),
     Column("status", String(16), nullable=False),

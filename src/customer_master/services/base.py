@@ -70,13 +70,16 @@ class ServiceContext:
             uow.commit()
             self.hooks.deliver(tx.events)
 
-    def require(self, actor: Actor, permission: str, config: TenantConfiguration | None = None) -> None:
-        """Refuse with ``Forbidden`` unless the actor's roles grant ``permission`` (R-12)."""
+    def require(
+        self, actor: Actor, permission: str, config: TenantConfiguration | None = None
+    ) -> TenantConfiguration:
+        """Refuse with ``Forbidden`` unless the actor's roles grant ``permission`` (R-12);
+        the configuration that says so (the committed one, when none is given)."""
         if config is None:
-            with self.storage.unit_of_work() as uow:
-                config = uow.configuration.get(actor.tenant)
+            config = self.storage.lookups.configuration(actor.tenant)
         if permission not in config.permissions_of(actor.roles):
             raise Forbidden(f"{actor.user} may not do this: it needs the {permission} permission")
+        return config
 
     def can(self, actor: Actor, permission: str, config: TenantConfiguration) -> bool:
         return permission in config.permissions_of(actor.roles)

@@ -57,12 +57,10 @@ class CreditService:
         """
         if isinstance(amount, float) or not isinstance(amount, Decimal):
             raise ValidationFailed([FieldError("amount", "not_a_decimal", "must be a Decimal, not a float")])
-        lookups = self._ctx.storage.lookups
-        config = lookups.configuration(actor.tenant)
-        self._ctx.require(actor, "customer.read", config)
+        config = self._ctx.require(actor, "customer.read")
         if not config.has_entity(entity):
             raise NotFound("legal entity", entity)
-        customer = lookups.customer(actor.tenant, customer_id)
+        customer = self._ctx.storage.lookups.customer(actor.tenant, customer_id)
         if customer is None:
             raise NotFound("customer", customer_id)
         view = effective_view(customer, entity).customer

@@ -240,10 +240,9 @@ class CustomerService:
 
     def get(self, actor: Actor, customer_id: str) -> Customer:
         """The customer with this id in the actor's tenant, active or not (R-1.8)."""
-        lookups = self._ctx.storage.lookups
-        config = lookups.configuration(actor.tenant)
-        self._ctx.require(actor, "customer.read", config)
-        return self._shown(actor, config, _found(lookups.customer(actor.tenant, customer_id), customer_id))
+        config = self._ctx.require(actor, "customer.read")
+        found = self._ctx.storage.lookups.customer(actor.tenant, customer_id)
+        return self._shown(actor, config, _found(found, customer_id))
 
     def lookup(self, actor: Actor, id_or_code: str) -> Lookup:
         """Find a customer by id or code; a merged-away customer leads to its target."""
@@ -260,12 +259,11 @@ class CustomerService:
 
     def effective_view(self, actor: Actor, customer_id: str, entity: str) -> EffectiveView:
         """The customer as legal entity ``entity`` sees it (R-2.2)."""
-        lookups = self._ctx.storage.lookups
-        config = lookups.configuration(actor.tenant)
-        self._ctx.require(actor, "customer.read", config)
+        config = self._ctx.require(actor, "customer.read")
         if not config.has_entity(entity):
             raise NotFound("legal entity", entity)
-        view = effective_view(_found(lookups.customer(actor.tenant, customer_id), customer_id), entity)
+        found = self._ctx.storage.lookups.customer(actor.tenant, customer_id)
+        view = effective_view(_found(found, customer_id), entity)
         return evolve(view, customer=self._shown(actor, config, view.customer))
 
     def search(self, actor: Actor, query: CustomerQuery | None = None) -> Page:

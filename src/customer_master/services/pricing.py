@@ -35,10 +35,8 @@ class PricingService:
         sources before it did not apply (R-7.2)."""
         if not isinstance(quantity, Decimal) or quantity < 0:
             raise ValidationFailed([FieldError("quantity", "invalid", "must be a Decimal of at least 0")])
-        lookups = self._ctx.storage.lookups
-        config = lookups.configuration(actor.tenant)
-        self._ctx.require(actor, "customer.read", config)
-        customer = lookups.customer(actor.tenant, customer_id)
+        config = self._ctx.require(actor, "customer.read")
+        customer = self._ctx.storage.lookups.customer(actor.tenant, customer_id)
         if not config.has_entity(entity):
             raise NotFound("legal entity", entity)
         if customer is None:
