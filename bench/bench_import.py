@@ -125,7 +125,7 @@ def bare_insert_speed(url: str, count: int, batch_size: int) -> float:
 
     from customer_master_sql import mapping
     from customer_master_sql.planner import GrowthAnalyzer
-    from customer_master_sql.tables import customers, name_words
+    from customer_master_sql.tables import customers, name_pairs, name_words
 
     values = [_customer(n, cells) for n, cells in enumerate(rows(count))]
     batches = []  # the table rows, made before the clock starts: only the inserts count
@@ -136,6 +136,7 @@ def bare_insert_speed(url: str, count: int, batch_size: int) -> float:
             for kind, kind_rows in mapping.related_rows(customer).items():
                 tables.setdefault(kind.table, []).extend(kind_rows)
         tables[name_words] = [w for c in batch for w in mapping.word_rows(c)]
+        tables[name_pairs] = [p for c in batch for p in mapping.pair_rows(c)]
         batches.append(tables)
     engine = create_engine(url)
     growth = GrowthAnalyzer()  # fresh statistics as the tables grow, as the import has

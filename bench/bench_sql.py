@@ -44,7 +44,7 @@ from customer_master.domain.receivables import OpenItem, OpenOrder
 from customer_master.domain.search import CustomerQuery, NameMatch
 from customer_master_sql import SqlStorage, mapping, migrate
 from customer_master_sql.tables import customers as customers_table
-from customer_master_sql.tables import name_words, tax_ids
+from customer_master_sql.tables import name_pairs, name_words, tax_ids
 from customer_master_sql.testing import SERVER_URLS, drop_database, scratch_database, unreachable
 
 TENANT = "acme"
@@ -85,6 +85,7 @@ def load_customers(storage: SqlStorage, start: int, stop: int, rng: random.Rando
         with storage.engine.begin() as connection:
             connection.execute(insert(customers_table), [mapping.customer_row(c) for c in made])
             connection.execute(insert(name_words), [row for c in made for row in mapping.word_rows(c)])
+            connection.execute(insert(name_pairs), [row for c in made for row in mapping.pair_rows(c)])
             rows = [row for c in made for kind, each in mapping.related_rows(c).items() for row in each]
             connection.execute(insert(tax_ids), rows)
         if first == start:

@@ -56,7 +56,7 @@ from customer_master_sql import mapping
 from customer_master_sql.driver import insert_rows, integrity_error
 from customer_master_sql.fuzzy import fuzzy_page
 from customer_master_sql.listing import page_of, page_rows
-from customer_master_sql.tables import customers, external_refs, name_words, overrides, tax_ids
+from customer_master_sql.tables import customers, external_refs, name_pairs, name_words, overrides, tax_ids
 from customer_master_sql.types import prefix_range
 from customer_master_sql.work import Work
 
@@ -173,7 +173,8 @@ class SqlCustomers:
                 self._conn.execute(delete(kind.table).where(*_owned(kind.table, tenant, customer.id)))
             self._insert_related(stored, mapping.RELATED)
             if before.name_folded != row["name_folded"]:
-                self._conn.execute(delete(name_words).where(*_owned(name_words, tenant, customer.id)))
+                for table in (name_words, name_pairs):
+                    self._conn.execute(delete(table).where(*_owned(table, tenant, customer.id)))
                 self._insert_words(stored)
         except IntegrityError as clash:
             raise Conflict(
@@ -197,12 +198,15 @@ class SqlCustomers:
             self._work.writing(tenant)
         tables: dict[Table, builtins.list[dict[str, Any]]] = {customers: []}
         words: builtins.list[dict[str, Any]] = []
+        pairs: builtins.list[dict[str, Any]] = []
         for customer in new:
             tables[customers].append(mapping.customer_row(customer))
             for kind, rows in mapping.related_rows(customer).items():
                 tables.setdefault(kind.table, []).extend(rows)
             words += mapping.word_rows(customer)
+            pairs += mapping.pair_rows(customer)
         tables[name_words] = words
+        tables[name_pairs] = pairs
         try:
             for table, rows in tables.items():
                 insert_rows(self._conn, table, rows)  # on the driver (docs/decisions/0015)
@@ -282,9 +286,11 @@ class SqlCustomers:
         return found
 
     def _insert_words(self, customer: Customer) -> None:
-        words = mapping.word_rows(customer)
-        if words:  # a name of blanks only has none
-            self._conn.execute(insert(name_words), words)
+        """The name's words and pairs of adjacent words (a name of blanks only has none)."""
+        written = {name_words: mapping.word_rows(customer), name_pairs: mapping.pair_rows(customer)}
+        for table, rows in written.items():
+            if rows:
+                self._conn.execute(insert(table), rows)
 
     def _insert_related(self, customer: Customer, kinds: Iterable[mapping.Related]) -> None:
         rows = mapping.related_rows(customer)

@@ -6,6 +6,9 @@
   docs/decisions/0007), or nothing for single-statement reads.
 - ``postgresql+psycopg://…`` and ``mysql+pymysql://…`` (MariaDB too): READ COMMITTED;
   version checks and row-locked counters give the guarantees (docs/decisions/0007).
+- PostgreSQL sessions run with ``jit = off`` (unless the URL passes its own ``options``):
+  the adapter's statements are short, and a page walk that the planner prices high was
+  compiled first, 100 ms for a read of 1 (docs/decisions/0017).
 
 The URL query may carry ``migrate=1`` to upgrade the schema on opening; it is removed
 before the URL reaches the driver.
@@ -47,8 +50,14 @@ def make_engine(url: URL, **options: Any) -> Engine:
             url = url.update_query_dict({"charset": "utf8mb4"})
         return create_engine(url, isolation_level="READ COMMITTED", pool_recycle=3600, **common, **options)
     if backend == "postgresql":
-        return create_engine(url, isolation_level="READ COMMITTED", **common, **options)
+        session = _postgresql_arguments(url)
+        return create_engine(url, isolation_level="READ COMMITTED", connect_args=session, **common, **options)
     raise ValueError(f"customer-master does not support {backend!r} databases (sqlite, postgresql, mysql)")
+
+
+def _postgresql_arguments(url: URL) -> dict[str, Any]:
+    """Session settings for PostgreSQL: no JIT compilation, unless the URL sets options."""
+    return {} if "options" in url.query else {"options": "-c jit=off"}
 
 
 def is_file_sqlite(url: URL) -> bool:
@@ -91,7 +100,9 @@ def reader_engine(engine: Engine) -> Engine:
     needs no rollback when a connection goes back."""
     if engine.dialect.name != "sqlite":
         options = {"json_serializer": dumps, "json_deserializer": json.loads}
-        if engine.dialect.name != "postgresql":
+        if engine.dialect.name == "postgresql":
+            options["connect_args"] = _postgresql_arguments(engine.url)
+        else:
             options["pool_recycle"] = 3600
         return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **options)
     if not is_file_sqlite(engine.url):

@@ -1,16 +1,23 @@
-"""Fuzzy name search in SQL (R-14.1, docs/decisions/0016).
+"""Fuzzy name search in SQL (R-14.1, docs/decisions/0016 and 0017).
 
 A fuzzy search lists the prefix matches first — the plain name search of ``listing``,
-page by page in sort order — then the close matches, ranked in Python by the core's own
-``fuzzy_key`` (rapidfuzz), so every database gives the memory adapter's pages. SQL only
-narrows the close matches down to at most ``FUZZY_CANDIDATES`` customers, with every
-other filter applied, through the name words already stored for the prefix search, on
-every database alike: the distinct stored words near each search word's start are read
-by skipping through the words index (``vocabulary``: one seek a word, however many
-customers hold it), scored against the search word, and the customers holding a likely
-word for every search word that has one are the candidates.
+page by page in sort order — then the close matches, best first and equally good ones
+in sort order, the core's ``rank_key`` order, so every database gives the memory
+adapter's pages. SQL finds the close matches through the name words and pairs of
+adjacent words already stored for the prefix search: the distinct stored words near
+each search word's start are read by skipping through the words index (``vocabulary``:
+one seek a word, however many customers hold it) and scored against the search word;
+then one of two ways, chosen by how many customers hold the likely words:
 
-Nothing is written for it: no column, table or index beyond those of the prefix search.
+- **few** (the search's most telling word is held by at most ``FUZZY_CANDIDATES``
+  customers): every customer holding a likely word for each search word is read and
+  scored by the core (``close_match_keys``);
+- **many**: the runs of likely words (``"acme trading"``) are scored instead, and the
+  customers holding the best runs are listed run score by run score, each score's page
+  read in sort order like a prefix search's — from the runs' few holders (words and
+  pairs index), or walking the customers in sort order testing the folded name for a
+  common run — so a page costs about the same at any size (``_tiers``).
+
 PostgreSQL's trigram index is not used: a swapped letter in a short word leaves too few
 trigrams in common (docs/decisions/0016).
 
@@ -20,31 +27,42 @@ The cursor is the core's ``rank_key``: ``"0\\x00<sort key>"`` while on prefix ma
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from attrs import evolve
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, Integer, Select, String, func, literal, null, select
+from sqlalchemy import ColumnElement, Integer, Select, String, func, literal, not_, null, or_, select
 from sqlalchemy.engine import Connection, Row
 
 from customer_master.domain.customer import Customer
 from customer_master.domain.search import CustomerQuery, Page, close_match_keys, fold
-from customer_master_sql import mapping
-from customer_master_sql.listing import cursor_of, filters, not_a_prefix_match, page_rows
-from customer_master_sql.tables import NAME_FOLDED_LENGTH, customers, name_words
+from customer_master_sql import listing, mapping
+from customer_master_sql.listing import (
+    SORT_ORDER,
+    after_condition,
+    cursor_of,
+    filters,
+    not_a_prefix_match,
+    page_rows,
+)
+from customer_master_sql.tables import NAME_FOLDED_LENGTH, customers, name_pairs, name_words
 from customer_master_sql.types import prefix_range
 
-# How many customers a fuzzy search scores at most; the close matches among them are
-# listed. Enough for every name close to a search in a real customer list.
+# A search whose most telling word's likely words are held by at most this many
+# customers scores every holder; more, and it lists the holders of its best runs of
+# words instead (module docstring).
 FUZZY_CANDIDATES = 1000
 # Distinct words read at most per word start, and how alike (0–100) a
 # stored word must be to a search word to make its holders candidates.
 WORDS_PER_START = 100
 WORD_FLOOR = 60.0
-
-# Holders of its most telling word a fuzzy search reads at most (``_word_candidates``).
-DRIVING_HOLDERS = 5_000
+# Runs of likely words scored at most by a search of many holders: the likely words
+# of each search word are cut to the best ``RUNS ** (1 / words)`` of them.
+RUNS = 4000
 
 _KEYS = (customers.c.id, customers.c.name, customers.c.code, customers.c.name_folded, customers.c.created_key)
 
@@ -60,72 +78,180 @@ def fuzzy_page(connection: Connection, tenant: str, query: CustomerQuery) -> Pag
         ranked = [(f"0\x00{cursor_of(row, query.sort)}", _customer(row)) for row in rows]
         if len(rows) > limit:
             return _page(ranked, limit)
-    close = close_matches(connection, tenant, query)
-    if query.after is not None and tier != "0":
-        close = [(key, customer_id) for key, customer_id in close if key > query.after]
-    chosen = close[: limit - len(ranked) + 1]
-    loaded = _documents(connection, tenant, [customer_id for _, customer_id in chosen])
-    ranked += [(key, loaded[customer_id]) for key, customer_id in chosen if customer_id in loaded]
+    close_after = query.after if query.after is not None and tier != "0" else None
+    chosen = close_matches(connection, tenant, query, close_after, limit - len(ranked) + 1)
+    loaded = _documents(connection, tenant, [customer_id for _, customer_id, read in chosen if read is None])
+    for key, customer_id, read in chosen:
+        if read is not None:
+            ranked.append((key, mapping.customer_from_document(read)))
+        elif customer_id in loaded:
+            ranked.append((key, loaded[customer_id]))
     return _page(ranked, limit)
 
 
-def close_matches(connection: Connection, tenant: str, query: CustomerQuery) -> list[tuple[str, str]]:
-    """``(rank key, id)`` of the close matches of ``query`` that are not prefix matches,
-    in rank order, found among at most ``FUZZY_CANDIDATES`` candidates."""
+# A close match: its rank key, its id and its document when already read (else None).
+Close = tuple[str, str, Any]
+
+
+def close_matches(
+    connection: Connection, tenant: str, query: CustomerQuery, after: str | None, count: int
+) -> list[Close]:
+    """The first ``count`` close matches of ``query`` that are not prefix matches, in
+    rank order, after the rank key ``after`` (if any)."""
     wanted = fold(query.name or "")
     where = [*filters(tenant, query), not_a_prefix_match(wanted)]
-    likely = _rarest_first(connection, tenant, _likely_words(connection, tenant, wanted))
+    likely = _likely_words(connection, tenant, wanted)
     if not likely:
         return []
-    rows = {str(row.id): row for row in connection.execute(_word_candidates(tenant, likely, where))}
+    held = [_held(connection, tenant, words) for words in likely]
+    if min(held) > FUZZY_CANDIDATES and len(likely) == len(wanted.split()):
+        return _tiers(connection, tenant, query, likely, where, after, count)
+    rarest_first = [likely[i] for i in sorted(range(len(likely)), key=held.__getitem__)]
+    rows = {str(row.id): row for row in connection.execute(_word_candidates(tenant, rarest_first, where))}
     # Not prefix matches (the statement leaves those out): scored at once, by the core.
     folded = [
         row.name_folded if len(row.name_folded) < NAME_FOLDED_LENGTH else fold(row.name)
         for row in rows.values()
     ]
     keys = close_match_keys(folded, wanted)
-    return sorted(
+    ranked = sorted(
         (f"{key}\x00{cursor_of(row, query.sort)}", customer_id)
         for (customer_id, row), key in zip(rows.items(), keys, strict=True)
         if key is not None
     )
+    return [(key, customer_id, None) for key, customer_id in ranked if after is None or key > after][:count]
+
+
+def _tiers(
+    connection: Connection,
+    tenant: str,
+    query: CustomerQuery,
+    likely: Sequence[Sequence[str]],
+    where: list[ColumnElement[bool]],
+    after: str | None,
+    count: int,
+) -> list[Close]:
+    """The close matches of a search of common words, run score by run score: the runs
+    of likely words (one word from each list, in the search's order) scoring as close
+    matches are grouped by score; a customer holding a run of a score, and none of a
+    better one, ranks with that score, in sort order. Each score's page is one bounded
+    read (``_holding``), so a page costs about the same at 10k and 1M customers."""
+    wanted = fold(query.name or "")
+    runs = _close_runs(wanted, likely)
+    after_key, _, after_sort = (after or "").partition("\x00")
+    found: list[Close] = []
+    better: list[str] = []
+    by_key = sorted(runs, key=runs.__getitem__)
+    for key, group in itertools.groupby(by_key, key=runs.__getitem__):
+        members = list(group)
+        if after is not None and key < after_key:
+            better += members
+            continue
+        conditions = [*where, *([not_(_holds_any(better))] if better else [])]
+        if after is not None and key == after_key:
+            conditions.append(after_condition(query.sort, after_sort))
+        page = _holding(connection, tenant, members, conditions, query, count - len(found))
+        rows = connection.execute(page)
+        for row in rows:
+            found.append((f"{key}\x00{cursor_of(row, query.sort)}", str(row.id), row.document))
+        if len(found) >= count:
+            break
+        better += members
+    return found
+
+
+def _close_runs(wanted: str, likely: Sequence[Sequence[str]]) -> dict[str, str]:
+    """The runs of likely words (one from each list, in order) that score as close
+    matches of ``wanted``, with their ``fuzzy_key``; each list cut to its words most
+    like the search word, so that at most about ``RUNS`` runs are scored."""
+    searched = wanted.split()
+    keep = max(2, int(RUNS ** (1 / len(likely))))
+    cut = [
+        heapq.nlargest(keep, words, key=partial(fuzz.ratio, word))
+        for word, words in zip(searched, likely, strict=True)
+    ]
+    runs = [" ".join(words) for words in itertools.product(*cut)]
+    keys = close_match_keys(runs, wanted)
+    return {run: key for run, key in zip(runs, keys, strict=True) if key is not None}
+
+
+def _holding(
+    connection: Connection,
+    tenant: str,
+    runs: Sequence[str],
+    where: list[ColumnElement[bool]],
+    query: CustomerQuery,
+    count: int,
+) -> Select[Any]:
+    """The first ``count`` customers in sort order holding one of ``runs`` (all of one
+    word, or all of several): from their holders in the words or pairs index when at
+    most ``COMMON_PREFIX`` hold them, else walking the customers in sort order testing
+    the folded name (cost ∝ page size ÷ the runs' share of names). The page's keys
+    are found first, from what the keyset indexes hold (PostgreSQL walks them without
+    reading the table), then the documents of the page only."""
+    c = customers.c
+    order = SORT_ORDER[query.sort]
+    holders = _run_holders(tenant, runs)
+    common = listing.COMMON_PREFIX
+    some = select(func.count()).select_from(holders.limit(common + 1).subquery())
+    if int(connection.execute(some).scalar_one()) <= common:
+        condition: ColumnElement[bool] = c.id.in_(holders)
+        if len(runs[0].split()) > 2:  # the pairs index holds the first two words of each
+            condition = condition & _holds_any(runs)
+    else:
+        condition = _holds_any(runs)
+    keys = select(*dict.fromkeys((c.id, *order))).where(*where, condition).order_by(*order).limit(count)
+    page = keys.subquery("page")
+    shown = customers.alias("shown")
+    return (
+        select(page, shown.c.document)
+        .join_from(page, shown, (shown.c.tenant == tenant) & (shown.c.id == page.c.id))
+        .order_by(*(page.c[column.name] for column in order))
+    )
+
+
+def _run_holders(tenant: str, runs: Sequence[str]) -> Select[Any]:
+    """The customers holding the words (runs of one word) or the first pair of words of
+    ``runs`` — a customer may come more than once."""
+    if len(runs[0].split()) == 1:
+        w = name_words.c
+        return select(w.customer_id).where(w.tenant == tenant, w.word.in_(runs))
+    p = name_pairs.c
+    pairs = sorted({" ".join(run.split()[:2]) for run in runs})
+    return select(p.customer_id).where(p.tenant == tenant, p.pair.in_(pairs))
+
+
+def _holds_any(runs: Sequence[str]) -> ColumnElement[bool]:
+    """The folded name has one of ``runs`` as whole words (words are one blank apart)."""
+    return or_(*(listing.blank_folded_name().contains(f" {run} ", autoescape=True) for run in runs))
+
+
+def _held(connection: Connection, tenant: str, words: Sequence[str]) -> int:
+    """How many times ``words`` are held, counted up to one more than
+    ``FUZZY_CANDIDATES`` (one bounded index read)."""
+    w = name_words.c
+    some = select(w.customer_id).where(w.tenant == tenant, w.word.in_(words)).limit(FUZZY_CANDIDATES + 1)
+    return int(connection.execute(select(func.count()).select_from(some.subquery())).scalar_one())
 
 
 def _word_candidates(
     tenant: str, likely: Sequence[Sequence[str]], where: list[ColumnElement[bool]]
 ) -> Select[Any]:
     """The customers holding one of each list of ``likely`` words, read from the first
-    list's holders in the words index — at most ``DRIVING_HOLDERS`` of them, so a search
-    of common words costs the same however many customers hold them — and at most
-    ``FUZZY_CANDIDATES`` (a customer holding two of the words comes twice)."""
+    list's holders in the words index — at most ``FUZZY_CANDIDATES`` of them, all when
+    that list is the search's most telling (``close_matches``); a customer holding
+    two of the words comes twice."""
     c, w = customers.c, name_words.c
     first, *rest = likely
     holding = [c.id.in_(select(w.customer_id).where(w.tenant == tenant, w.word.in_(words))) for words in rest]
     driving = (
-        select(w.customer_id).where(w.tenant == tenant, w.word.in_(first)).limit(DRIVING_HOLDERS).subquery()
+        select(w.customer_id).where(w.tenant == tenant, w.word.in_(first)).limit(FUZZY_CANDIDATES).subquery()
     )
     return (
         select(*_KEYS)
         .select_from(driving.join(customers, (c.tenant == tenant) & (c.id == driving.c.customer_id)))
         .where(*where, *holding)
-        .limit(FUZZY_CANDIDATES)
     )
-
-
-def _rarest_first(connection: Connection, tenant: str, likely: list[list[str]]) -> list[list[str]]:
-    """``likely`` with the list of words held by the fewest customers first, counted up
-    to ``DRIVING_HOLDERS`` (one bounded index read a search word): the candidates are
-    read from the most telling word's holders, and all of them when it has fewer."""
-    if len(likely) < 2:
-        return likely
-    w = name_words.c
-
-    def held(words: Sequence[str]) -> int:
-        some = select(w.customer_id).where(w.tenant == tenant, w.word.in_(words)).limit(DRIVING_HOLDERS)
-        return int(connection.execute(select(func.count()).select_from(some.subquery())).scalar_one())
-
-    counts = [held(words) for words in likely]
-    return [likely[i] for i in sorted(range(len(likely)), key=counts.__getitem__)]
 
 
 def _likely_words(connection: Connection, tenant: str, wanted: str) -> list[list[str]]:
@@ -146,15 +272,17 @@ def word_starts(word: str) -> set[str]:
     """The starts a stored word may have when ``word`` was typed for it with one letter
     wrong, missing, extra or swapped after its first two letters, or with one of the
     first three swapped with the next or one too many. A word typed with its first or
-    second letter wrong or missing is not found (docs/decisions/0016).
+    second letter wrong or missing is not found (docs/decisions/0016). The first three
+    letters as typed are a start too: in a large vocabulary the first ``WORDS_PER_START``
+    words of two letters may all come before the one meant.
 
     >>> sorted(word_starts("trdaing"))
-    ['rda', 'rtd', 'tda', 'tdr', 'tr']
+    ['rda', 'rtd', 'tda', 'tdr', 'tr', 'trd']
     """
     if len(word) < 3:
         return {word}
     swapped = {word[1] + word[0] + word[2], word[0] + word[2] + word[1]}
-    return {word[:2], word[1:4], word[0] + word[2:4]} | swapped
+    return {word[:2], word[:3], word[1:4], word[0] + word[2:4]} | swapped
 
 
 def vocabulary(connection: Connection, tenant: str, starts: Sequence[str]) -> list[str]:

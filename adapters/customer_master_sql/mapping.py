@@ -10,6 +10,7 @@ lists, payment terms in their neutral form) plus the price-list tables.
 from __future__ import annotations
 
 import collections.abc
+import itertools
 import json
 import types
 import typing
@@ -253,6 +254,13 @@ def name_words(name: str) -> list[str]:
     return sorted({word[:100] for word in fold(name).split()})
 
 
+def name_pairs(name: str) -> list[str]:
+    """The distinct pairs of adjacent words of the folded name, each word cut as in
+    ``name_words``, as a fuzzy search looks runs of words up (``"acme trading"``)."""
+    words = [word[:100] for word in fold(name).split()]
+    return sorted({f"{first} {second}" for first, second in itertools.pairwise(words)})
+
+
 def customer_row(customer: Customer) -> dict[str, Any]:
     """The ``cm_customers`` row of ``customer``, with the whole customer as its
     ``document`` (what reads read, docs/decisions/0011)."""
@@ -418,6 +426,13 @@ def word_rows(customer: Customer) -> list[dict[str, Any]]:
     return [
         {"tenant": customer.tenant, "customer_id": customer.id, "word": word}
         for word in name_words(customer.name)
+    ]
+
+
+def pair_rows(customer: Customer) -> list[dict[str, Any]]:
+    return [
+        {"tenant": customer.tenant, "customer_id": customer.id, "pair": pair}
+        for pair in name_pairs(customer.name)
     ]
 
 

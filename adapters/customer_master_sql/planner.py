@@ -18,9 +18,9 @@ import threading
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from customer_master_sql.tables import customers, external_refs, name_words, tax_ids
+from customer_master_sql.tables import customers, external_refs, name_pairs, name_words, tax_ids
 
-_LOOKED_UP = (customers, name_words, tax_ids, external_refs)
+_LOOKED_UP = (customers, name_words, name_pairs, tax_ids, external_refs)
 _AT_LEAST = 1_000
 
 

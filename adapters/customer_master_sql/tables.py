@@ -141,9 +141,11 @@ customers = Table(
     UniqueConstraint("tenant", "code"),
     # Pages walk these in keyset order; status and id ride along so that filtering on
     # status and probing the name words read the index only (listing.py).
-    Index("ix_cm_customers_list", "tenant", "status", "code", "id"),
+    # The folded name rides along too: a search for a common word walks a page's worth
+    # of customers in sort order testing it, from the index alone (listing.py, fuzzy.py).
+    Index("ix_cm_customers_list", "tenant", "status", "code", "id", "name_folded"),
     Index("ix_cm_customers_name", "tenant", "name_folded", "code", "status", "id"),
-    Index("ix_cm_customers_created", "tenant", "created_key", "code"),
+    Index("ix_cm_customers_created", "tenant", "created_key", "code", "status", "id", "name_folded"),
     Index("ix_cm_customers_email", "tenant", "email_lower"),
     Index("ix_cm_customers_terms", "tenant", "payment_terms"),
     Index("ix_cm_customers_price_list", "tenant", "price_list"),
@@ -296,6 +298,17 @@ name_words = _customer_child(
     key=("word",),
 )
 Index("ix_cm_customer_name_words_word", name_words.c.tenant, name_words.c.word, name_words.c.customer_id)
+
+# Each distinct pair of adjacent words of the folded name (``"acme trading"``), each word
+# cut as in ``name_words``: a fuzzy search of two words or more reads the customers holding
+# a likely run of words from here, however many hold each word alone (fuzzy.py).
+PAIR_LENGTH = 201
+name_pairs = _customer_child(
+    "cm_customer_name_pairs",
+    Column("pair", Key(PAIR_LENGTH), nullable=False),
+    key=("pair",),
+)
+Index("ix_cm_customer_name_pairs_pair", name_pairs.c.tenant, name_pairs.c.pair, name_pairs.c.customer_id)
 
 # ---------------------------------------------------------------------------
 # Tenant configuration

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from attrs import evolve
 from sqlalchemy import Column, MetaData, String, Table, inspect
 
 from customer_master import CustomerMaster
@@ -139,3 +140,50 @@ def test_revision_0002_fills_the_document_of_customers_stored_before_it(tmp_path
             assert [uow.customers.get(c.tenant, c.id) for c in stored] == stored
     finally:
         storage.close()
+
+
+def test_revision_0004_fills_the_name_pairs_of_customers_stored_before_it(tmp_path: Path) -> None:
+    """Customers written under revision 0003 get the pairs of adjacent words of their name,
+    exactly as the adapter writes them for a new customer."""
+    import sys
+
+    from alembic import command
+    from sqlalchemy import insert, select
+
+    from customer_master_sql import mapping
+    from customer_master_sql.schema import alembic_config
+    from customer_master_sql.tables import customers, name_pairs, name_words
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "contract"))
+    from contract_values import full_customer, plain_customer
+
+    stored = [
+        full_customer(),
+        plain_customer(2),
+        full_customer(tenant="other", id="c9", code="CUS-0009"),
+        plain_customer(3),
+    ]
+    stored[-1] = evolve(stored[-1], name="  Société   Générale  de Banque  Générale ")
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(parse_url(url)[0])
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0003")
+            for customer in stored:
+                connection.execute(insert(customers), [mapping.customer_row(customer)])
+                connection.execute(insert(name_words), mapping.word_rows(customer))
+        migrate(url)
+        with engine.connect() as connection:
+            p = name_pairs.c
+            found = connection.execute(select(p.tenant, p.customer_id, p.pair)).all()
+    finally:
+        engine.dispose()
+    expected = {(r["tenant"], r["customer_id"], r["pair"]) for c in stored for r in mapping.pair_rows(c)}
+    assert sorted(found) == sorted(expected)
+    last = stored[-1]
+    assert {pair for tenant, owner, pair in found if (tenant, owner) == (last.tenant, last.id)} == {
+        "societe generale",
+        "generale de",
+        "de banque",
+        "banque generale",
+    }

@@ -54,3 +54,24 @@ def test_adding_customers_in_bulk_analyses_the_tables_as_they_double(postgresql_
         assert _believed_rows(storage) == 2400
     finally:
         storage.close()
+
+
+def test_postgresql_sessions_compile_no_plans_unless_the_url_says(postgresql_url: str) -> None:
+    """A walk of the customers the planner prices high was JIT-compiled first: 100 ms
+    for a page read in 1 (docs/decisions/0017). The adapter's sessions, writers and
+    readers, run with ``jit = off``; ``options`` in the URL replace that setting."""
+    storage = open_storage(postgresql_url)
+    try:
+        with storage.engine.connect() as connection:
+            assert connection.execute(text("SHOW jit")).scalar_one() == "off"
+        with storage.read_engine.connect() as connection:
+            assert connection.execute(text("SHOW jit")).scalar_one() == "off"
+    finally:
+        storage.close()
+    separator = "&" if "?" in postgresql_url else "?"
+    chosen = open_storage(f"{postgresql_url}{separator}options=-c%20jit%3Don")
+    try:
+        with chosen.engine.connect() as connection:
+            assert connection.execute(text("SHOW jit")).scalar_one() == "on"
+    finally:
+        chosen.close()

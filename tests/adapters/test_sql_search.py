@@ -1,11 +1,12 @@
 """Name search takes one of two ways on SQL — from the few holders of a rare word prefix,
 or walking the customers in order for a common one — and both give the in-memory answer
-page after page (R-14.1). So does a fuzzy search, whose close matches SQL narrows down
-through an index (trigrams on PostgreSQL, the name words elsewhere)."""
+page after page (R-14.1). So does a fuzzy search, whose close matches SQL finds through
+the name words and pairs of words, one of two ways (fuzzy.py)."""
 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -76,12 +77,21 @@ def test_both_ways_of_searching_give_the_memory_answer(
         assert pages(sql, query) == pages(memory, query), name
 
 
+@pytest.mark.parametrize("many_above", [fuzzy.FUZZY_CANDIDATES, 0], ids=["few-holders", "many-holders"])
 @pytest.mark.parametrize("common_above", [listing.COMMON_PREFIX, 3])
 @pytest.mark.parametrize("sort", ["code", "name", "created_at"])
 def test_fuzzy_search_gives_the_memory_answer_page_after_page(
-    storages: tuple[Storage, SqlStorage], monkeypatch: pytest.MonkeyPatch, common_above: int, sort: SortField
+    storages: tuple[Storage, SqlStorage],
+    monkeypatch: pytest.MonkeyPatch,
+    many_above: int,
+    common_above: int,
+    sort: SortField,
 ) -> None:
+    """Both ways to the close matches — scoring every holder, or listing the holders of
+    the best runs of words score by score, from the index or walking the customers —
+    give the memory adapter's pages."""
     memory, sql = storages
+    monkeypatch.setattr(fuzzy, "FUZZY_CANDIDATES", many_above)
     monkeypatch.setattr(listing, "COMMON_PREFIX", common_above)
     searches = (
         "setia",
@@ -101,15 +111,55 @@ def test_fuzzy_search_gives_the_memory_answer_page_after_page(
         assert sum(map(len, walked)) > 0 or name == "zzz", name
 
 
-def test_fuzzy_search_scores_no_more_than_its_candidates(
+@pytest.mark.parametrize("common_above", [listing.COMMON_PREFIX, 0], ids=["from-holders", "walking"])
+def test_a_name_holding_runs_of_two_scores_is_listed_once_with_the_better(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch, common_above: int
+) -> None:
+    # "sentosaa" is 93 from "sentosa" and 80 from "sentoza": a name with both words ranks
+    # with the first and only there, whichever way the holders are read.
+    names = ["Sentosa Sentoza", "Sentoza Trading", "Sentosa Trading", "Alpha Sentoza", "Sentoza Sentosa Jaya"]
+    people = [
+        Customer(id=f"c{n}", tenant="acme", code=f"CUS-{n}", name=name, kind="company", legal_entity="MY01")
+        for n, name in enumerate(names * 3)
+    ]
+    memory, sql = MemoryStorage(), open_storage(sql_url)
+    try:
+        store(memory, people)
+        store(sql, people)
+        monkeypatch.setattr(fuzzy, "FUZZY_CANDIDATES", 0)
+        monkeypatch.setattr(listing, "COMMON_PREFIX", common_above)
+        for sort in ("code", "name"):
+            query = CustomerQuery(name="sentosaa", name_match="fuzzy", sort=sort, limit=4)
+            walked = pages(sql, query)
+            assert walked == pages(memory, query)
+            assert sorted(code for page in walked for code in page) == sorted(c.code for c in people)
+    finally:
+        sql.close()
+
+
+def test_a_search_of_many_holders_reads_a_page_and_no_more(
     storages: tuple[Storage, SqlStorage], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The SQL pre-filter is bounded: with room for 5 candidates, at most 5 close matches."""
+    """Listing the best runs' holders score by score stops when the page is full: the
+    statements it runs read at most a page (and one) of customers each."""
     _, sql = storages
-    monkeypatch.setattr(fuzzy, "FUZZY_CANDIDATES", 5)
-    query = CustomerQuery(name="steia", name_match="fuzzy", limit=100)
-    walked = pages(sql, query)
-    assert 0 < sum(map(len, walked)) <= 5
+    monkeypatch.setattr(fuzzy, "FUZZY_CANDIDATES", 0)
+    read: list[int] = []
+    holding = fuzzy._holding
+
+    def counted(*args: object, **kwargs: object) -> object:
+        statement = holding(*args, **kwargs)  # type: ignore[arg-type]
+        text = str(statement.compile(compile_kwargs={"literal_binds": True}))
+        read.extend(int(limit) for limit in re.findall(r"LIMIT (\d+)", text))
+        return statement
+
+    monkeypatch.setattr(fuzzy, "_holding", counted)
+    with sql.unit_of_work() as uow:
+        page = uow.customers.list("acme", CustomerQuery(name="steia", name_match="fuzzy", limit=5))
+    assert len(page.items) == 5
+    assert page.next_cursor is not None
+    assert read
+    assert all(limit <= 6 for limit in read)
 
 
 def test_a_common_prefix_finds_the_words_of_long_names_and_takes_wildcards_literally(
