@@ -30,12 +30,25 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Sequence
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from attrs import evolve
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, Integer, Select, String, func, literal, not_, null, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Connection, Row
 
 from customer_master.domain.customer import Customer
@@ -291,16 +304,31 @@ def vocabulary(connection: Connection, tenant: str, starts: Sequence[str]) -> li
     each word to the next), however many customers hold them."""
     if not starts:
         return []
-    w = name_words.c
-    anchors = []
-    for start in starts:
+    parameters: dict[str, str] = {"tenant": tenant}
+    for slot, start in enumerate(starts):
         low, high = prefix_range(start)
-        upper = high if high is not None else chr(0x10FFFF) * 101
-        first = select(func.min(w.word)).where(w.tenant == tenant, w.word >= low, w.word < upper)
+        parameters[f"low{slot}"] = low
+        parameters[f"upper{slot}"] = high if high is not None else chr(0x10FFFF) * 101
+    found = connection.execute(_vocabulary_statement(len(starts)), parameters).scalars()
+    return sorted(set(found))
+
+
+@cache
+def _vocabulary_statement(count: int) -> Select[Any]:
+    """``vocabulary``'s statement for ``count`` starts (``:low<i>``, ``:upper<i>``),
+    built once: building it took longer than running it."""
+    w = name_words.c
+    tenant = bindparam("tenant", type_=String())
+    anchors = []
+    for slot in range(count):
+        upper = bindparam(f"upper{slot}", type_=String())
+        first = select(func.min(w.word)).where(
+            w.tenant == tenant, w.word >= bindparam(f"low{slot}", type_=String()), w.word < upper
+        )
         anchors.append(
             select(
                 first.scalar_subquery().label("word"),
-                literal(upper, String()).label("upper"),
+                cast(upper, String()).label("upper"),
                 literal(1, Integer()).label("depth"),
             )
         )
@@ -313,8 +341,7 @@ def vocabulary(connection: Connection, tenant: str, starts: Sequence[str]) -> li
         walk.c.word.is_not(null()), walk.c.depth < WORDS_PER_START
     )
     walk = walk.union_all(*anchors[1:], step)
-    found = connection.execute(select(walk.c.word).where(walk.c.word.is_not(null()))).scalars()
-    return sorted(set(found))
+    return select(walk.c.word).where(walk.c.word.is_not(null()))
 
 
 def _documents(connection: Connection, tenant: str, ids: Sequence[str]) -> dict[str, Customer]:
