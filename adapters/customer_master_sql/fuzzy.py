@@ -52,7 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Row
 
 from customer_master.domain.customer import Customer
-from customer_master.domain.search import CustomerQuery, Page, close_match_keys, fold
+from customer_master.domain.search import CustomerQuery, Page, SortField, close_match_keys, fold
 from customer_master_sql import listing, mapping
 from customer_master_sql.listing import (
     SORT_ORDER,
@@ -161,9 +161,8 @@ def _tiers(
             better += members
             continue
         conditions = [*where, *([not_(_holds_any(better))] if better else [])]
-        if after is not None and key == after_key:
-            conditions.append(after_condition(query.sort, after_sort))
-        page = _holding(connection, tenant, members, conditions, query, count - len(found))
+        past = after_sort if after is not None and key == after_key else None
+        page = _holding(connection, tenant, members, conditions, query.sort, past, count - len(found))
         rows = connection.execute(page)
         for row in rows:
             found.append((f"{key}\x00{cursor_of(row, query.sort)}", str(row.id), row.document))
@@ -193,27 +192,58 @@ def _holding(
     tenant: str,
     runs: Sequence[str],
     where: list[ColumnElement[bool]],
-    query: CustomerQuery,
+    sort: SortField,
+    after: str | None,
     count: int,
 ) -> Select[Any]:
-    """The first ``count`` customers in sort order holding one of ``runs`` (all of one
-    word, or all of several): from their holders in the words or pairs index when at
-    most ``COMMON_PREFIX`` hold them, else walking the customers in sort order testing
-    the folded name (cost ∝ page size ÷ the runs' share of names). The page's keys
-    are found first, from what the keyset indexes hold (PostgreSQL walks them without
-    reading the table), then the documents of the page only."""
+    """The first ``count`` customers in ``sort`` order after the sort key ``after`` (if
+    any) holding one of ``runs`` (all of one word, or all of several), read one of
+    three ways:
+
+    - a run of words in code order: walking its pair's holders in the pairs index,
+      which keeps them in code order (cost ∝ page size ÷ the share of holders that pass
+      the filters, however many hold the pair);
+    - from the holders in the words or pairs index when at most ``COMMON_PREFIX`` hold
+      the runs (cost ∝ holders);
+    - else walking the customers in sort order testing the folded name (cost ∝ page
+      size ÷ the runs' share of names).
+
+    The page's keys are found first, from what the keyset indexes hold (PostgreSQL
+    walks them without reading the table), then the documents of the page only."""
     c = customers.c
-    order = SORT_ORDER[query.sort]
+    order = SORT_ORDER[sort]
+    conditions = [*where, *([after_condition(sort, after)] if after is not None else [])]
+    words = len(runs[0].split())
+    pairs = _first_pairs(runs) if words > 1 else []
+    if sort == "code" and len(pairs) == 1:
+        p = name_pairs.c
+        if after is not None:
+            conditions.append(p.code > after)  # the same as the customer's, for the index
+        if words > 2:
+            conditions.append(_holds_any(runs))
+        walked = (
+            select(c.id, p.code)
+            .join_from(name_pairs, customers, (c.tenant == p.tenant) & (c.id == p.customer_id))
+            .where(p.tenant == tenant, p.pair == pairs[0], *conditions)
+            .order_by(p.code)
+            .limit(count)
+        )
+        return _with_documents(tenant, walked, [walked.selected_columns.code])
     holders = _run_holders(tenant, runs)
     common = listing.COMMON_PREFIX
     some = select(func.count()).select_from(holders.limit(common + 1).subquery())
     if int(connection.execute(some).scalar_one()) <= common:
         condition: ColumnElement[bool] = c.id.in_(holders)
-        if len(runs[0].split()) > 2:  # the pairs index holds the first two words of each
+        if words > 2:  # the pairs index holds the first two words of each
             condition = condition & _holds_any(runs)
     else:
         condition = _holds_any(runs)
-    keys = select(*dict.fromkeys((c.id, *order))).where(*where, condition).order_by(*order).limit(count)
+    keys = select(*dict.fromkeys((c.id, *order))).where(*conditions, condition).order_by(*order).limit(count)
+    return _with_documents(tenant, keys, order)
+
+
+def _with_documents(tenant: str, keys: Select[Any], order: Sequence[ColumnElement[Any]]) -> Select[Any]:
+    """The rows of the page ``keys`` selects, with their documents, in ``order``."""
     page = keys.subquery("page")
     shown = customers.alias("shown")
     return (
@@ -230,8 +260,12 @@ def _run_holders(tenant: str, runs: Sequence[str]) -> Select[Any]:
         w = name_words.c
         return select(w.customer_id).where(w.tenant == tenant, w.word.in_(runs))
     p = name_pairs.c
-    pairs = sorted({" ".join(run.split()[:2]) for run in runs})
-    return select(p.customer_id).where(p.tenant == tenant, p.pair.in_(pairs))
+    return select(p.customer_id).where(p.tenant == tenant, p.pair.in_(_first_pairs(runs)))
+
+
+def _first_pairs(runs: Sequence[str]) -> list[str]:
+    """The distinct pairs of first two words of ``runs``, as the pairs index holds them."""
+    return sorted({" ".join(run.split()[:2]) for run in runs})
 
 
 def _holds_any(runs: Sequence[str]) -> ColumnElement[bool]:

@@ -431,7 +431,7 @@ def word_rows(customer: Customer) -> list[dict[str, Any]]:
 
 def pair_rows(customer: Customer) -> list[dict[str, Any]]:
     return [
-        {"tenant": customer.tenant, "customer_id": customer.id, "pair": pair}
+        {"tenant": customer.tenant, "customer_id": customer.id, "pair": pair, "code": customer.code}
         for pair in name_pairs(customer.name)
     ]
 

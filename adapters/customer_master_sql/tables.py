@@ -300,15 +300,23 @@ name_words = _customer_child(
 Index("ix_cm_customer_name_words_word", name_words.c.tenant, name_words.c.word, name_words.c.customer_id)
 
 # Each distinct pair of adjacent words of the folded name (``"acme trading"``), each word
-# cut as in ``name_words``: a fuzzy search of two words or more reads the customers holding
-# a likely run of words from here, however many hold each word alone (fuzzy.py).
+# cut as in ``name_words``, with the customer's code (which never changes): a fuzzy search
+# of two words or more reads the customers holding a likely run of words from here,
+# however many hold each word alone, and in code order a page's worth of them (fuzzy.py).
 PAIR_LENGTH = 201
 name_pairs = _customer_child(
     "cm_customer_name_pairs",
     Column("pair", Key(PAIR_LENGTH), nullable=False),
+    Column("code", Key(CODE), nullable=False),
     key=("pair",),
 )
-Index("ix_cm_customer_name_pairs_pair", name_pairs.c.tenant, name_pairs.c.pair, name_pairs.c.customer_id)
+Index(
+    "ix_cm_customer_name_pairs_pair",
+    name_pairs.c.tenant,
+    name_pairs.c.pair,
+    name_pairs.c.code,
+    name_pairs.c.customer_id,
+)
 
 # ---------------------------------------------------------------------------
 # Tenant configuration

@@ -175,13 +175,14 @@ def test_revision_0004_fills_the_name_pairs_of_customers_stored_before_it(tmp_pa
         migrate(url)
         with engine.connect() as connection:
             p = name_pairs.c
-            found = connection.execute(select(p.tenant, p.customer_id, p.pair)).all()
+            pairs = select(p.tenant, p.customer_id, p.pair, p.code)
+            found = [tuple(row) for row in connection.execute(pairs)]
     finally:
         engine.dispose()
-    expected = {(r["tenant"], r["customer_id"], r["pair"]) for c in stored for r in mapping.pair_rows(c)}
+    expected = {tuple(row.values()) for c in stored for row in mapping.pair_rows(c)}
     assert sorted(found) == sorted(expected)
     last = stored[-1]
-    assert {pair for tenant, owner, pair in found if (tenant, owner) == (last.tenant, last.id)} == {
+    assert {pair for tenant, owner, pair, _ in found if (tenant, owner) == (last.tenant, last.id)} == {
         "societe generale",
         "generale de",
         "de banque",

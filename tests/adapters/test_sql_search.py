@@ -137,6 +137,38 @@ def test_a_name_holding_runs_of_two_scores_is_listed_once_with_the_better(
         sql.close()
 
 
+@pytest.mark.parametrize("sort", ["code", "name"])
+def test_a_run_of_words_held_by_many_is_listed_page_after_page(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch, sort: SortField
+) -> None:
+    # Many customers hold the pair "kedai makmur": in code order its holders are walked
+    # in the pairs index, in name order read from it; both give memory's pages.
+    rng = random.Random(3)
+    people = [
+        Customer(
+            id=f"c{n}",
+            tenant="acme",
+            code=f"CUS-{rng.randrange(10_000):04d}-{n}",
+            name=f"{rng.choice(['Kedai Makmur', 'Makmur Kedai', 'Kedai Maju'])} {rng.choice(WORDS)}",
+            kind="company",
+            legal_entity="MY01",
+            status="inactive" if n % 7 == 0 else "active",
+        )
+        for n in range(60)
+    ]
+    memory, sql = MemoryStorage(), open_storage(sql_url)
+    try:
+        store(memory, people)
+        store(sql, people)
+        monkeypatch.setattr(fuzzy, "FUZZY_CANDIDATES", 0)
+        query = CustomerQuery(name="kedai makmr", name_match="fuzzy", sort=sort, limit=4)
+        walked = pages(sql, query)
+        assert walked == pages(memory, query)
+        assert sum(map(len, walked)) > 8
+    finally:
+        sql.close()
+
+
 def test_a_search_of_many_holders_reads_a_page_and_no_more(
     storages: tuple[Storage, SqlStorage], monkeypatch: pytest.MonkeyPatch
 ) -> None:

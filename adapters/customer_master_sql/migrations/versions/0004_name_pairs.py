@@ -2,7 +2,8 @@
 docs/decisions/0017).
 
 - ``cm_customer_name_pairs`` holds each distinct pair of adjacent words of a customer's
-  folded name; it is filled here for the customers already stored, from their name.
+  folded name, with its code; it is filled here for the customers already stored, from
+  their name.
 - ``ix_cm_customers_list`` and ``ix_cm_customers_created`` gain ``status``, ``id`` and
   ``name_folded`` (where they lacked them), so a search for a common word walks the
   customers in sort order from the index alone.
@@ -38,6 +39,7 @@ def upgrade() -> None:
         sa.Column("tenant", sa.String(length=64), nullable=False),
         sa.Column("customer_id", sa.String(length=64), nullable=False),
         sa.Column("pair", _key(201), nullable=False),
+        sa.Column("code", _key(32), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant", "customer_id"],
             ["cm_customers.tenant", "cm_customers.id"],
@@ -48,7 +50,7 @@ def upgrade() -> None:
         **MYSQL,
     )
     op.create_index(
-        "ix_cm_customer_name_pairs_pair", "cm_customer_name_pairs", ["tenant", "pair", "customer_id"]
+        "ix_cm_customer_name_pairs_pair", "cm_customer_name_pairs", ["tenant", "pair", "code", "customer_id"]
     )
     _replace_index("ix_cm_customers_list", ["tenant", "status", "code", "id", "name_folded"])
     created = ["tenant", "created_key", "code", "status", "id", "name_folded"]
@@ -83,6 +85,7 @@ def _backfill() -> None:
         "cm_customers",
         sa.column("tenant", sa.String()),
         sa.column("id", sa.String()),
+        sa.column("code", sa.String()),
         sa.column("document", sa.JSON()),
     )
     pairs = sa.table(
@@ -90,17 +93,18 @@ def _backfill() -> None:
         sa.column("tenant", sa.String()),
         sa.column("customer_id", sa.String()),
         sa.column("pair", sa.String()),
+        sa.column("code", sa.String()),
     )
     c = stored.c
     for (tenant,) in connection.execute(sa.select(c.tenant).distinct()).all():
         after = ""
         while True:
-            batch = sa.select(c.id, c.document).where(c.tenant == tenant, c.id > after)
+            batch = sa.select(c.id, c.code, c.document).where(c.tenant == tenant, c.id > after)
             rows = connection.execute(batch.order_by(c.id).limit(_BATCH)).all()
             if not rows:
                 break
             found = [
-                {"tenant": tenant, "customer_id": row.id, "pair": pair}
+                {"tenant": tenant, "customer_id": row.id, "pair": pair, "code": row.code}
                 for row in rows
                 for pair in _pairs(str(row.document.get("name") or ""))
             ]
