@@ -37,6 +37,7 @@ from attrs import evolve
 from rapidfuzz import fuzz
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Integer,
     Select,
     String,
@@ -48,6 +49,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.engine import Connection, Row
 
@@ -343,15 +345,34 @@ def vocabulary(connection: Connection, tenant: str, starts: Sequence[str]) -> li
         low, high = prefix_range(start)
         parameters[f"low{slot}"] = low
         parameters[f"upper{slot}"] = high if high is not None else chr(0x10FFFF) * 101
-    found = connection.execute(_vocabulary_statement(len(starts)), parameters).scalars()
+    mysql = connection.dialect.name in ("mysql", "mariadb")
+    found = connection.execute(_vocabulary_statement(len(starts), grouped=mysql), parameters).scalars()
     return sorted(set(found))
 
 
 @cache
-def _vocabulary_statement(count: int) -> Select[Any]:
+def _vocabulary_statement(count: int, *, grouped: bool) -> Select[Any] | CompoundSelect[Any]:
     """``vocabulary``'s statement for ``count`` starts (``:low<i>``, ``:upper<i>``),
-    built once: building it took longer than running it."""
+    built once: building it took longer than running it. On MariaDB, ``grouped``: a
+    ``GROUP BY tenant, word`` per start, which it answers by skipping through the index
+    ("using index for group-by"); its recursive query read every entry (213 ms at 100k
+    customers)."""
     w = name_words.c
+    if grouped:
+        parts = []
+        for slot in range(count):
+            found = (
+                select(w.word)
+                .where(w.tenant == bindparam("tenant", type_=String()))
+                .where(w.word >= bindparam(f"low{slot}", type_=String()))
+                .where(w.word < bindparam(f"upper{slot}", type_=String()))
+                .group_by(w.tenant, w.word)
+                .order_by(w.word)
+                .limit(WORDS_PER_START)
+                .subquery(f"start{slot}")
+            )
+            parts.append(select(found.c.word))
+        return union_all(*parts)
     tenant = bindparam("tenant", type_=String())
     anchors = []
     for slot in range(count):
