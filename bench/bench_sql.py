@@ -20,9 +20,10 @@ The defaults are small so that ``make bench`` stays quick. The full-size run of 
     .venv/bin/python bench/bench_sql.py --customers 100000 --items 1000000
     .venv/bin/python bench/bench_sql.py --customers 1000000 --items 1000000 --only-search
 
-PostgreSQL is reached at $CM_TEST_POSTGRESQL_URL (default: local server, user postgres);
-the bench makes a scratch database ``cm_test_…`` there and drops it afterwards. A server
-that does not answer is skipped with a note.
+PostgreSQL is reached at $CM_TEST_POSTGRESQL_URL (default: local server, user postgres),
+and MariaDB, when asked for (``--databases mariadb``), at $CM_TEST_MARIADB_URL; the bench
+makes a scratch database ``cm_test_…`` there and drops it afterwards. A server that does
+not answer is skipped with a note.
 """
 
 from __future__ import annotations
@@ -100,12 +101,17 @@ def analyze(storage: SqlStorage) -> None:
     """Fresh statistics, as autovacuum keeps them; on PostgreSQL ``VACUUM ANALYZE``, which
     also sets the visibility map that index-only scans need (a bulk-loaded table's
     pages are not all-visible until vacuumed)."""
-    if storage.engine.dialect.name == "postgresql":
+    dialect = storage.engine.dialect.name
+    if dialect == "postgresql":
         with storage.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")
         return
     with storage.engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+        if dialect in ("mysql", "mariadb"):
+            names = ", ".join(table.name for table in (customers_table, name_words, name_pairs, tax_ids))
+            connection.exec_driver_sql(f"ANALYZE TABLE {names}")
+        else:
+            connection.exec_driver_sql("ANALYZE")
 
 
 def load_items(storage: SqlStorage, customers: int, items: int, rng: random.Random) -> None:
@@ -271,7 +277,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=300, help="searches per latency measurement")
     parser.add_argument("--seconds", type=float, default=1.0, help="time per throughput figure")
-    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="of sqlite, postgresql, mariadb")
     parser.add_argument("--only-search", action="store_true", help="no open items; search figures only")
     args = parser.parse_args()
     wanted = args.databases.split(",")
@@ -280,15 +286,17 @@ def main() -> None:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
             migrate(url)
             bench("SQLite", url, args)
-    if "postgresql" in wanted:
-        server = SERVER_URLS["postgresql"]
+    for kind, label in (("postgresql", "PostgreSQL"), ("mariadb", "MariaDB")):
+        if kind not in wanted:
+            continue
+        server = SERVER_URLS[kind]
         problem = unreachable(server)
         if problem is not None:
-            print(f"== PostgreSQL: skipped, server unreachable ({problem})")
-            return
+            print(f"== {label}: skipped, server unreachable ({problem})")
+            continue
         url = scratch_database(server)
         try:
-            bench("PostgreSQL", url, args)
+            bench(label, url, args)
         finally:
             drop_database(url, server)
 
