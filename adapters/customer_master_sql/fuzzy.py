@@ -120,7 +120,7 @@ def close_matches(
         return []
     held = [_held(connection, tenant, words) for words in likely]
     if min(held) > FUZZY_CANDIDATES and len(likely) == len(wanted.split()):
-        return _tiers(connection, tenant, query, likely, where, after, count)
+        return _tiers(connection, tenant, query, wanted, likely, where, after, count)
     rarest_first = [likely[i] for i in sorted(range(len(likely)), key=held.__getitem__)]
     rows = {str(row.id): row for row in connection.execute(_word_candidates(tenant, rarest_first, where))}
     # Not prefix matches (the statement leaves those out): scored at once, by the core.
@@ -141,6 +141,7 @@ def _tiers(
     connection: Connection,
     tenant: str,
     query: CustomerQuery,
+    wanted: str,
     likely: Sequence[Sequence[str]],
     where: list[ColumnElement[bool]],
     after: str | None,
@@ -151,7 +152,6 @@ def _tiers(
     matches are grouped by score; a customer holding a run of a score, and none of a
     better one, ranks with that score, in sort order. Each score's page is one bounded
     read (``_holding``), so a page costs about the same at 10k and 1M customers."""
-    wanted = fold(query.name or "")
     runs = _close_runs(wanted, likely)
     after_key, _, after_sort = (after or "").partition("\x00")
     found: list[Close] = []
@@ -231,10 +231,13 @@ def _holding(
             .limit(count)
         )
         return _with_documents(tenant, walked, [walked.selected_columns.code])
-    holders = _run_holders(tenant, runs)
-    common = listing.COMMON_PREFIX
-    some = select(func.count()).select_from(holders.limit(common + 1).subquery())
-    if int(connection.execute(some).scalar_one()) <= common:
+    if words == 1:
+        w = name_words.c
+        holders = select(w.customer_id).where(w.tenant == tenant, w.word.in_(runs))
+    else:
+        p = name_pairs.c
+        holders = select(p.customer_id).where(p.tenant == tenant, p.pair.in_(pairs))
+    if _count_up_to(connection, holders, listing.COMMON_PREFIX) <= listing.COMMON_PREFIX:
         condition: ColumnElement[bool] = c.id.in_(holders)
         if words > 2:  # the pairs index holds the first two words of each
             condition = condition & _holds_any(runs)
@@ -255,16 +258,6 @@ def _with_documents(tenant: str, keys: Select[Any], order: Sequence[ColumnElemen
     )
 
 
-def _run_holders(tenant: str, runs: Sequence[str]) -> Select[Any]:
-    """The customers holding the words (runs of one word) or the first pair of words of
-    ``runs`` — a customer may come more than once."""
-    if len(runs[0].split()) == 1:
-        w = name_words.c
-        return select(w.customer_id).where(w.tenant == tenant, w.word.in_(runs))
-    p = name_pairs.c
-    return select(p.customer_id).where(p.tenant == tenant, p.pair.in_(_first_pairs(runs)))
-
-
 def _first_pairs(runs: Sequence[str]) -> list[str]:
     """The distinct pairs of first two words of ``runs``, as the pairs index holds them."""
     return sorted({" ".join(run.split()[:2]) for run in runs})
@@ -277,10 +270,16 @@ def _holds_any(runs: Sequence[str]) -> ColumnElement[bool]:
 
 def _held(connection: Connection, tenant: str, words: Sequence[str]) -> int:
     """How many times ``words`` are held, counted up to one more than
-    ``FUZZY_CANDIDATES`` (one bounded index read)."""
+    ``FUZZY_CANDIDATES``."""
     w = name_words.c
-    some = select(w.customer_id).where(w.tenant == tenant, w.word.in_(words)).limit(FUZZY_CANDIDATES + 1)
-    return int(connection.execute(select(func.count()).select_from(some.subquery())).scalar_one())
+    holders = select(w.customer_id).where(w.tenant == tenant, w.word.in_(words))
+    return _count_up_to(connection, holders, FUZZY_CANDIDATES)
+
+
+def _count_up_to(connection: Connection, rows: Select[Any], most: int) -> int:
+    """How many rows ``rows`` selects, counted up to ``most + 1`` (one bounded read)."""
+    some = rows.limit(most + 1).subquery()
+    return int(connection.execute(select(func.count()).select_from(some)).scalar_one())
 
 
 def _word_candidates(

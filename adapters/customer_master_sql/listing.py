@@ -41,14 +41,13 @@ _EXACT = ("kind", "customer_type", "customer_group", "segment", "region", "sales
 # prefix's share of names); a rarer one is answered from its few holders, fetched first
 # (cost ∝ holders ≤ this). Either way a page costs about the same at any size.
 COMMON_PREFIX = 2000
-_SORT_COLUMN = {"name": "name_folded", "created_at": "created_key"}
+_SORT_COLUMN: dict[SortField, str] = {"name": "name_folded", "created_at": "created_key"}
 # The document is the customer; the keys make the page's cursor (``cursor_of``).
 SHOWN = (customers.c.document, customers.c.code, customers.c.name_folded, customers.c.created_key)
 # The keyset order of each sort: its column, then the code.
 SORT_ORDER: dict[SortField, tuple[ColumnElement[Any], ...]] = {
     "code": (customers.c.code,),
-    "name": (customers.c.name_folded, customers.c.code),
-    "created_at": (customers.c.created_key, customers.c.code),
+    **{sort: (customers.c[column], customers.c.code) for sort, column in _SORT_COLUMN.items()},
 }
 
 
