@@ -123,10 +123,13 @@ def import_speed(url: str, csv_path: Path, count: int, batch_size: int) -> float
 
 
 def bare_insert_speed(url: str, count: int, batch_size: int) -> float:
-    """The same customers written by plain executemany into the adapter's tables."""
-    from sqlalchemy import create_engine, insert
+    """The same customers written by plain executemany into the adapter's tables, on an
+    engine set up as the adapter's (SQLite: WAL, ``synchronous = NORMAL``; its JSON
+    serialiser)."""
+    from sqlalchemy import insert, make_url
 
     from customer_master_sql import mapping
+    from customer_master_sql.engine import make_engine
     from customer_master_sql.planner import GrowthAnalyzer
     from customer_master_sql.tables import customers, name_pairs, name_words
 
@@ -141,7 +144,7 @@ def bare_insert_speed(url: str, count: int, batch_size: int) -> float:
         tables[name_words] = [w for c in batch for w in mapping.word_rows(c)]
         tables[name_pairs] = [p for c in batch for p in mapping.pair_rows(c)]
         batches.append(tables)
-    engine = create_engine(url)
+    engine = make_engine(make_url(url))
     growth = GrowthAnalyzer()  # fresh statistics as the tables grow, as the import has
     started = time.perf_counter()
     for tables in batches:
@@ -200,6 +203,15 @@ def streamed_peak(csv_path: Path, count: int, batch_size: int) -> tuple[float, f
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory. On Linux the kernel's high-water mark of this
+    process image (``VmHWM``): ``ru_maxrss`` also counts the parent it was forked from."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

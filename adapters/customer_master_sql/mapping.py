@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections.abc
 import itertools
-import json
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,6 +20,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 import attrs
+import orjson
 from sqlalchemy import Table
 
 from customer_master.domain.apikeys import ApiKey
@@ -547,17 +547,18 @@ def _to_json(value: Any) -> Any:
 _JSON_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
-# Plain JSON only: refuses decimals, dates, sets and attrs values (``_to_json`` turns them).
-_STRICT_JSON = json.JSONEncoder()
+# Plain JSON only: refuses decimals, dates, sets and attrs and dataclass values
+# (``_to_json`` turns them).
+_STRICT_JSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 def _json_ready(value: Any) -> Any:
     """``_to_json(value)``, or ``value`` itself when it is plain JSON already (as audit
-    changes are): the C encoder checks that far faster than ``_to_json`` walks it, and
-    the engine writes both the same."""
+    changes are): orjson checks that far faster than ``_to_json`` walks it, and the
+    engine writes both the same."""
     try:
-        _STRICT_JSON.encode(value)
-    except (TypeError, ValueError):
+        orjson.dumps(value, option=_STRICT_JSON)
+    except TypeError:
         return _to_json(value)
     return value
 

@@ -29,13 +29,13 @@ True
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from attrs import evolve, field, frozen
 
+from customer_master.domain.canonical import canonical_json
 from customer_master.domain.serialize import changed_fields
 
 # Top-level fields (and related-record lists) whose values are personal data.
@@ -197,12 +197,8 @@ def _problem(record: AuditRecord, previous: AuditRecord | None) -> str | None:
     return None
 
 
-# One encoder for every canonical text: ``json.dumps`` with options builds a new one a call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
-
-
 def _canonical(value: object) -> str:
-    return _CANONICAL.encode(value)
+    return canonical_json(value)
 
 
 def _copied_along(changes: Mapping[str, Any], paths: Iterable[str]) -> dict[str, Any]:
