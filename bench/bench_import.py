@@ -5,6 +5,10 @@
    validation and duplicate detection, and print rows/s.
 2. Insert the same customers with bare SQLAlchemy Core (``executemany`` into the SQL
    adapter's tables, no validation) in the same run, and print rows/s and the ratio.
+   Then the database alone: the same rows with the driver's parameters made before
+   the clock starts, only ``executemany`` and the commits timed — a bound no import
+   storing these rows can pass (the import also writes an audit record and an event a
+   customer).
 3. Stream a CSV file of M rows through the import (a dry run on in-memory storage, so
    nothing but the pipeline holds memory) in a fresh process and print its peak
    resident memory.
@@ -122,19 +126,14 @@ def import_speed(url: str, csv_path: Path, count: int, batch_size: int) -> float
     return count / elapsed
 
 
-def bare_insert_speed(url: str, count: int, batch_size: int) -> float:
-    """The same customers written by plain executemany into the adapter's tables, on an
-    engine set up as the adapter's (SQLite: WAL, ``synchronous = NORMAL``; its JSON
-    serialiser)."""
-    from sqlalchemy import insert, make_url
-
+def table_batches(count: int, batch_size: int) -> list[dict[Any, list[dict[str, Any]]]]:
+    """The adapter's table rows of the bench's customers, a mapping table → rows per batch
+    (made before any clock starts: only the inserts count)."""
     from customer_master_sql import mapping
-    from customer_master_sql.engine import make_engine
-    from customer_master_sql.planner import GrowthAnalyzer
     from customer_master_sql.tables import customers, name_pairs, name_words
 
     values = [_customer(n, cells) for n, cells in enumerate(rows(count))]
-    batches = []  # the table rows, made before the clock starts: only the inserts count
+    batches = []
     for start in range(0, count, batch_size):
         batch = values[start : start + batch_size]
         tables: dict[Any, list[dict[str, Any]]] = {customers: [mapping.customer_row(c) for c in batch]}
@@ -144,7 +143,19 @@ def bare_insert_speed(url: str, count: int, batch_size: int) -> float:
         tables[name_words] = [w for c in batch for w in mapping.word_rows(c)]
         tables[name_pairs] = [p for c in batch for p in mapping.pair_rows(c)]
         batches.append(tables)
-    engine = make_engine(make_url(url))
+    return batches
+
+
+def bare_insert_speed(url: str, batches: list[dict[Any, list[dict[str, Any]]]]) -> float:
+    """The customers written by plain SQLAlchemy Core ``executemany`` into the adapter's
+    tables, on an engine set up as the adapter's (SQLite: WAL, ``synchronous = NORMAL``;
+    its JSON serialiser)."""
+    from sqlalchemy import insert
+
+    from customer_master_sql.planner import GrowthAnalyzer
+    from customer_master_sql.tables import customers
+
+    engine = _engine(url)
     growth = GrowthAnalyzer()  # fresh statistics as the tables grow, as the import has
     started = time.perf_counter()
     for tables in batches:
@@ -154,7 +165,43 @@ def bare_insert_speed(url: str, count: int, batch_size: int) -> float:
             growth.added(connection, len(tables[customers]))
     elapsed = time.perf_counter() - started
     engine.dispose()
-    return count / elapsed
+    return sum(len(tables[customers]) for tables in batches) / elapsed
+
+
+def database_speed(url: str, batches: list[dict[Any, list[dict[str, Any]]]]) -> float:
+    """The same rows with the driver's parameters made before the clock starts: only the
+    driver's ``executemany`` and the commits are timed — what the database itself takes
+    to store these rows, a bound no import that stores them can pass."""
+    from customer_master_sql.driver import DriverInsert
+    from customer_master_sql.planner import GrowthAnalyzer
+    from customer_master_sql.tables import customers
+
+    engine = _engine(url)
+    prepared = []
+    for tables in batches:
+        inserts = []
+        for table, table_rows in tables.items():
+            statement = DriverInsert(table, tuple(table_rows[0]), engine.dialect)
+            inserts.append((statement, statement.parameters(table_rows)))
+        prepared.append((inserts, len(tables[customers])))
+    growth = GrowthAnalyzer()
+    started = time.perf_counter()
+    for inserts, added in prepared:
+        with engine.begin() as connection:
+            for statement, parameters in inserts:
+                statement.execute(connection, parameters)
+            growth.added(connection, added)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return sum(added for _, added in prepared) / elapsed
+
+
+def _engine(url: str) -> Any:
+    from sqlalchemy import make_url
+
+    from customer_master_sql.engine import make_engine
+
+    return make_engine(make_url(url))
 
 
 def _customer(n: int, cells: dict[str, str]) -> Customer:
@@ -239,10 +286,17 @@ def main() -> None:
             imported = import_speed(
                 fresh_database(url, directory, "import"), source, args.rows, args.batch_size
             )
-            bare = bare_insert_speed(fresh_database(url, directory, "bare"), args.rows, args.batch_size)
+            batches = table_batches(args.rows, args.batch_size)
+            bare = bare_insert_speed(fresh_database(url, directory, "bare"), batches)
+            alone = database_speed(fresh_database(url, directory, "alone"), batches)
+            del batches
             print(f"{label}: import {args.rows:,} customers: {imported:,.0f} rows/s (goal ≥ 10,000)")
             print(f"{label}: bare SQLAlchemy Core insert:  {bare:,.0f} rows/s")
             print(f"{label}: ratio import / bare insert:   {imported / bare:.3f} (goal ≥ 0.333)")
+            print(
+                f"{label}: the database alone (driver executemany + commits of the same rows): "
+                f"{alone:,.0f} rows/s"
+            )
 
         streamed = directory / "streamed.csv"
         write_csv(streamed, COLUMNS, rows(args.stream_rows))

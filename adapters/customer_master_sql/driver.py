@@ -126,19 +126,24 @@ class DriverInsert:
             for name in names
         ]
 
-    def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    def parameters(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """The driver's parameters for ``rows``, each value bound as its column binds it."""
         columns = self._columns
-        parameters: list[Any]
         if self._positional:
-            parameters = [
+            return [
                 tuple(row[key] if process is None else process(row[key]) for _, key, process in columns)
                 for row in rows
             ]
-        else:
-            parameters = [
-                {name: row[key] if process is None else process(row[key]) for name, key, process in columns}
-                for row in rows
-            ]
+        return [
+            {name: row[key] if process is None else process(row[key]) for name, key, process in columns}
+            for row in rows
+        ]
+
+    def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.execute(connection, self.parameters(rows))
+
+    def execute(self, connection: Connection, parameters: Sequence[Any]) -> None:
+        """One driver ``executemany`` of ready ``parameters``."""
         cursor = connection.connection.cursor()
         try:
             cursor.executemany(self.sql, parameters)
