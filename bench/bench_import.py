@@ -126,7 +126,11 @@ def import_speed(url: str, csv_path: Path, count: int, batch_size: int) -> float
     return count / elapsed
 
 
-def table_batches(count: int, batch_size: int) -> list[dict[Any, list[dict[str, Any]]]]:
+# Per batch, each table's rows.
+Batches = list[dict[Any, list[dict[str, Any]]]]
+
+
+def table_batches(count: int, batch_size: int) -> Batches:
     """The adapter's table rows of the bench's customers, a mapping table → rows per batch
     (made before any clock starts: only the inserts count)."""
     from customer_master_sql import mapping
@@ -146,7 +150,7 @@ def table_batches(count: int, batch_size: int) -> list[dict[Any, list[dict[str, 
     return batches
 
 
-def bare_insert_speed(url: str, batches: list[dict[Any, list[dict[str, Any]]]]) -> float:
+def bare_insert_speed(url: str, batches: Batches) -> float:
     """The customers written by plain SQLAlchemy Core ``executemany`` into the adapter's
     tables, on an engine set up as the adapter's (SQLite: WAL, ``synchronous = NORMAL``;
     its JSON serialiser)."""
@@ -168,7 +172,7 @@ def bare_insert_speed(url: str, batches: list[dict[Any, list[dict[str, Any]]]]) 
     return sum(len(tables[customers]) for tables in batches) / elapsed
 
 
-def database_speed(url: str, batches: list[dict[Any, list[dict[str, Any]]]]) -> float:
+def database_speed(url: str, batches: Batches) -> float:
     """The same rows with the driver's parameters made before the clock starts: only the
     driver's ``executemany`` and the commits are timed — what the database itself takes
     to store these rows, a bound no import that stores them can pass."""
@@ -177,12 +181,13 @@ def database_speed(url: str, batches: list[dict[Any, list[dict[str, Any]]]]) -> 
     from customer_master_sql.tables import customers
 
     engine = _engine(url)
+    statements = {
+        table: DriverInsert(table, tuple(table_rows[0]), engine.dialect)
+        for table, table_rows in batches[0].items()
+    }
     prepared = []
     for tables in batches:
-        inserts = []
-        for table, table_rows in tables.items():
-            statement = DriverInsert(table, tuple(table_rows[0]), engine.dialect)
-            inserts.append((statement, statement.parameters(table_rows)))
+        inserts = [(statements[t], statements[t].parameters(table_rows)) for t, table_rows in tables.items()]
         prepared.append((inserts, len(tables[customers])))
     growth = GrowthAnalyzer()
     started = time.perf_counter()

@@ -96,7 +96,7 @@ def change_set(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
 
 def value_digest(salt: str, value: object) -> str:
     """The salted hash that stands for a personal value in the chain."""
-    return hashlib.sha256((salt + _canonical(value)).encode()).hexdigest()
+    return hashlib.sha256((salt + canonical_json(value)).encode()).hexdigest()
 
 
 def personal_paths(changes: Mapping[str, Any]) -> list[str]:
@@ -146,7 +146,7 @@ def record_hash(record: AuditRecord) -> str:
         "sequence": record.sequence,
         "previous_hash": record.previous_hash,
     }
-    return hashlib.sha256(_canonical(content).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
 @frozen
@@ -195,10 +195,6 @@ def _problem(record: AuditRecord, previous: AuditRecord | None) -> str | None:
     if record_hash(record) != record.hash:
         return "its content does not match its hash"
     return None
-
-
-def _canonical(value: object) -> str:
-    return canonical_json(value)
 
 
 def _copied_along(changes: Mapping[str, Any], paths: Iterable[str]) -> dict[str, Any]:
