@@ -46,6 +46,8 @@ MAX_BATCH = 1000
 
 # A cell an export neutralised (``'=1+2``) reads back as written (``=1+2``).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What ``neutralised`` prefixes with an apostrophe: formulas, and the apostrophe itself.
+_ESCAPED = (*FORMULA_STARTS, "'")
 
 
 def header_key(header: str) -> str:
@@ -56,13 +58,19 @@ def header_key(header: str) -> str:
 
 def neutralised(text: str) -> str:
     """``text`` made safe for a spreadsheet: a cell that would start a formula gets a
-    leading apostrophe (``=cmd|…`` → ``'=cmd|…``). ``unneutralised`` undoes it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    leading apostrophe (``=cmd|…`` → ``'=cmd|…``), and so does one that starts with an
+    apostrophe itself (``'=…`` → ``''=…``, as a spreadsheet writes it), so that
+    ``unneutralised`` gives back exactly ``text``.
+
+    >>> [unneutralised(neutralised(text)) for text in ("=1+2", "'=1+2", "'", "plain")]
+    ['=1+2', "'=1+2", "'", 'plain']
+    """
+    return "'" + text if text.startswith(_ESCAPED) else text
 
 
 def unneutralised(text: str) -> str:
     """The cell as the customer master wrote it before ``neutralised``."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(_ESCAPED):
         return text[1:]
     return text
 
