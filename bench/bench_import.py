@@ -1,24 +1,31 @@
-"""Bulk import speed and memory (SPEC R-9; issue 7's goals).
+"""Bulk import speed and memory (SPEC R-9; issue 14's goals).
 
-1. Import N customers — each with an address, a contact and a tax id — from a CSV file
-   into a fresh SQLite database (or PostgreSQL with ``--postgres URL``), with full
-   validation and duplicate detection, and print rows/s.
-2. Insert the same customers with bare SQLAlchemy Core (``executemany`` into the SQL
-   adapter's tables, no validation) in the same run, and print rows/s and the ratio.
-   Then the database alone: the same rows with the driver's parameters made before
-   the clock starts, only ``executemany`` and the commits timed — a bound no import
-   storing these rows can pass (the import also writes an audit record and an event a
-   customer).
-3. Stream a CSV file of M rows through the import (a dry run on in-memory storage, so
-   nothing but the pipeline holds memory) in a fresh process and print its peak
-   resident memory.
+Every line below is measured in the same run on the same customers (by default 100,000,
+each with an address, a contact, a tax id and an external reference), and printed so a
+script can read it:
 
-Goals on a 2-core machine: ≥ 10,000 rows/s, ≥ 1/3 of the bare insert, < 300 MB peak for
-1,000,000 rows. Defaults run in about a minute::
+- ``lean insert: N rows/s`` — what SQLite takes to store those customers leanly: stdlib
+  ``sqlite3``, one ``customers`` row with the customer's JSON document and one audit
+  row per customer, the ids the import really uses (``customer_master.ids``), WAL and
+  ``synchronous = NORMAL``, batches of 1,000, the rows (their JSON text) built inside
+  the clock from the customers made before it.
+- ``import sqlite: N rows/s`` and ``import postgresql: N rows/s`` — the real import of
+  the same customers from a CSV file, with full validation, duplicate detection,
+  similar-name warnings, audit and events, into a fresh database.
+- ``import/lean ratio: R`` — the SQLite import over the lean insert (goal ≥ 0.5).
+- ``rows per customer: N`` and ``index entries per customer: N`` — counted from the
+  SQLite database after the import: every row of every table, and every entry of every
+  B-tree (tables and indexes: the leaf cells SQLite's ``dbstat`` counts), per customer.
+- ``peak memory 1M rows: N MB`` — the peak resident memory of a fresh process that
+  streams a CSV file of 1,000,000 rows through a real import into SQLite (goal < 300 MB).
 
-    .venv/bin/python bench/bench_import.py
-    .venv/bin/python bench/bench_import.py --rows 100000 --stream-rows 1000000   # full size
-    .venv/bin/python bench/bench_import.py --postgres postgresql+psycopg://localhost/cm_bench
+PostgreSQL runs in a scratch database made on the local server and dropped afterwards
+(``--postgres SERVER_URL`` names another server, ``--no-postgres`` skips it). On a
+machine busy with other work, ``--cpu`` times the SQLite lines by this process's CPU
+time instead of the wall clock (waits for the disk then count for nothing)::
+
+    .venv/bin/python bench/bench_import.py                                   # the full run
+    .venv/bin/python bench/bench_import.py --rows 20000 --stream-rows 50000  # a quick one
 """
 
 from __future__ import annotations
@@ -26,23 +33,29 @@ from __future__ import annotations
 import argparse
 import gc
 import multiprocessing
-import os
 import resource
+import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+
+import orjson
 
 from customer_master import Actor, CustomerMaster
 from customer_master.domain.approvals import OPERATIONS
-from customer_master.domain.customer import Address, Contact, Customer, TaxId
+from customer_master.domain.customer import Address, Contact, Customer, ExternalRef, TaxId
 from customer_master.domain.importing import ImportOptions
+from customer_master.ids import new_id
 from customer_master_files import read_csv, write_csv
 
 ADMIN = Actor("bench", "bench", {"admin"})
+BATCH = 1000
+# The clock the rates are timed by (``--cpu``: this process's CPU time).
+clock = time.perf_counter
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 COLUMNS = (
     "name",
     "kind",
@@ -64,6 +77,7 @@ _KINDS = ("Trading", "Holdings", "Logistics", "Foods", "Textiles", "Motors", "Sy
 
 
 def rows(count: int) -> Iterator[dict[str, str]]:
+    """The bench's customers as the cells of a CSV file."""
     for n in range(count):
         yield {
             "name": f"{_WORDS[n % 10]} {_WORDS[n // 10 % 10]} {_KINDS[n % 8]} {n} Sdn Bhd",
@@ -83,24 +97,80 @@ def rows(count: int) -> Iterator[dict[str, str]]:
         }
 
 
-def fresh_database(url: str | None, directory: Path, name: str) -> str:
-    from customer_master_sql import migrate
+def customers(count: int) -> list[Customer]:
+    """The same customers as values, with ids made as the import makes them."""
+    return [
+        Customer(
+            id=new_id(),
+            tenant=ADMIN.tenant,
+            code=f"CUS-{n + 1:04d}",
+            name=cells["name"],
+            kind="company",
+            legal_entity="MY01",
+            email=cells["email"],
+            phone=cells["phone"],
+            tax_ids=(TaxId(id=new_id(), scheme="my.brn", number=cells["tax_id_number"]),),
+            external_refs=(ExternalRef("legacy", cells["external_ref_legacy"]),),
+            addresses=(
+                Address(
+                    id=new_id(),
+                    purposes=("billing",),
+                    default_for=("billing",),
+                    line1=cells["address_line1"],
+                    city=cells["address_city"],
+                    postal_code=cells["address_postal_code"],
+                    country="MY",
+                ),
+            ),
+            contacts=(Contact(id=new_id(), name=cells["contact_name"], email=cells["contact_email"]),),
+            enabled_entities=frozenset({"MY01"}),
+        )
+        for n, cells in enumerate(rows(count))
+    ]
 
-    if url is None:
-        url = f"sqlite:///{directory / name}.db"
-    else:
-        _drop_everything(url)
-    migrate(url)
-    return url
+
+# ---------------------------------------------------------------------------
+# The lean insert
+# ---------------------------------------------------------------------------
 
 
-def _drop_everything(url: str) -> None:
-    from sqlalchemy import create_engine, text
+def lean_insert_speed(path: Path, values: Sequence[Customer]) -> float:
+    """Customers per second stored leanly (module docstring)."""
+    from customer_master_sql.mapping import customer_document
 
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute(
+        "CREATE TABLE customers (tenant TEXT NOT NULL, id TEXT NOT NULL, code TEXT NOT NULL,"
+        " document TEXT NOT NULL, PRIMARY KEY (tenant, id))"
+    )
+    connection.execute(
+        "CREATE TABLE audit (sequence INTEGER PRIMARY KEY, tenant TEXT NOT NULL,"
+        " customer_id TEXT NOT NULL, record TEXT NOT NULL)"
+    )
+    started = clock()
+    for start in range(0, len(values), BATCH):
+        customer_rows, audit_rows = [], []
+        for customer in values[start : start + BATCH]:
+            document = customer_document(customer)
+            customer_rows.append(
+                (customer.tenant, customer.id, customer.code, orjson.dumps(document).decode())
+            )
+            record = {"operation": "create", "customer_id": customer.id, "after": document}
+            audit_rows.append((customer.tenant, customer.id, orjson.dumps(record).decode()))
+        connection.execute("BEGIN")
+        connection.executemany("INSERT INTO customers VALUES (?, ?, ?, ?)", customer_rows)
+        connection.executemany("INSERT INTO audit (tenant, customer_id, record) VALUES (?, ?, ?)", audit_rows)
+        connection.execute("COMMIT")
+    elapsed = clock() - started
+    connection.close()
+    return len(values) / elapsed
+
+
+# ---------------------------------------------------------------------------
+# The import
+# ---------------------------------------------------------------------------
 
 
 def green_tenant(cm: CustomerMaster) -> None:
@@ -109,149 +179,68 @@ def green_tenant(cm: CustomerMaster) -> None:
         cm.configuration.set_approval_lane(ADMIN, operation, "green")
 
 
-def import_speed(url: str, csv_path: Path, count: int, batch_size: int) -> float:
+def import_speed(url: str, csv_path: Path, count: int) -> float:
+    """Customers per second imported from ``csv_path`` into the fresh storage at ``url``."""
     cm = CustomerMaster.from_url(url, load_entry_points=False)
     green_tenant(cm)
-    counted = {"failed": 0}
-
-    def heard(outcome: object) -> None:
-        if getattr(outcome, "outcome", "") == "failed":
-            counted["failed"] += 1
-
-    started = time.perf_counter()
-    result = cm.imports.run(ADMIN, read_csv(csv_path), ImportOptions(batch_size=batch_size), on_outcome=heard)
-    elapsed = time.perf_counter() - started
+    started = clock()
+    result = cm.imports.run(
+        ADMIN, read_csv(csv_path), ImportOptions(batch_size=BATCH), on_outcome=lambda outcome: None
+    )
+    elapsed = clock() - started
     cm.close()
     assert result.counts["created"] == count, result.summary()
     return count / elapsed
 
 
-# Per batch, each table's rows.
-Batches = list[dict[Any, list[dict[str, Any]]]]
+def stored_per_customer(path: Path) -> tuple[float, float]:
+    """(rows, B-tree entries) per customer in the SQLite database at ``path``."""
+    connection = sqlite3.connect(path)
+    try:
+        customers_count = connection.execute("SELECT count(*) FROM cm_customers").fetchone()[0]
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'cm\\_%' ESCAPE '\\'"
+            )
+        ]
+        stored = sum(connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
+        entries = connection.execute(
+            "SELECT sum(s.ncell) FROM dbstat AS s JOIN sqlite_master AS m ON m.name = s.name"
+            " WHERE s.pagetype = 'leaf' AND m.tbl_name LIKE 'cm\\_%' ESCAPE '\\'"
+        ).fetchone()[0]
+    finally:
+        connection.close()
+    return stored / customers_count, entries / customers_count
 
 
-def table_batches(count: int, batch_size: int) -> Batches:
-    """The adapter's table rows of the bench's customers, a mapping table → rows per batch
-    (made before any clock starts: only the inserts count)."""
-    from customer_master_sql import mapping
-    from customer_master_sql.tables import customers, name_pairs, name_words
-
-    values = [_customer(n, cells) for n, cells in enumerate(rows(count))]
-    batches = []
-    for start in range(0, count, batch_size):
-        batch = values[start : start + batch_size]
-        tables: dict[Any, list[dict[str, Any]]] = {customers: [mapping.customer_row(c) for c in batch]}
-        for customer in batch:
-            for kind, kind_rows in mapping.related_rows(customer).items():
-                tables.setdefault(kind.table, []).extend(kind_rows)
-        tables[name_words] = [w for c in batch for w in mapping.word_rows(c)]
-        tables[name_pairs] = [p for c in batch for p in mapping.pair_rows(c)]
-        batches.append(tables)
-    return batches
+# ---------------------------------------------------------------------------
+# Databases
+# ---------------------------------------------------------------------------
 
 
-def bare_insert_speed(url: str, batches: Batches) -> float:
-    """The customers written by plain SQLAlchemy Core ``executemany`` into the adapter's
-    tables, on an engine set up as the adapter's (SQLite: WAL, ``synchronous = NORMAL``;
-    its JSON serialiser)."""
-    from sqlalchemy import insert
+def fresh_sqlite(directory: Path, name: str) -> tuple[str, Path]:
+    from customer_master_sql import migrate
 
-    from customer_master_sql.planner import GrowthAnalyzer
-    from customer_master_sql.tables import customers
-
-    engine = _engine(url)
-    growth = GrowthAnalyzer()  # fresh statistics as the tables grow, as the import has
-    started = time.perf_counter()
-    for tables in batches:
-        with engine.begin() as connection:  # one transaction a batch, as the import
-            for table, table_rows in tables.items():
-                connection.execute(insert(table), table_rows)
-            growth.added(connection, len(tables[customers]))
-    elapsed = time.perf_counter() - started
-    engine.dispose()
-    return sum(len(tables[customers]) for tables in batches) / elapsed
+    path = directory / f"{name}.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    return url, path
 
 
-def database_speed(url: str, batches: Batches) -> float:
-    """The same rows with the driver's parameters made before the clock starts: only the
-    driver's ``executemany`` and the commits are timed — what the database itself takes
-    to store these rows, a bound no import that stores them can pass."""
-    from customer_master_sql.driver import DriverInsert
-    from customer_master_sql.planner import GrowthAnalyzer
-    from customer_master_sql.tables import customers
-
-    engine = _engine(url)
-    statements = {
-        table: DriverInsert(table, tuple(table_rows[0]), engine.dialect)
-        for table, table_rows in batches[0].items()
-    }
-    prepared = []
-    for tables in batches:
-        inserts = [(statements[t], statements[t].parameters(table_rows)) for t, table_rows in tables.items()]
-        prepared.append((inserts, len(tables[customers])))
-    growth = GrowthAnalyzer()
-    started = time.perf_counter()
-    for inserts, added in prepared:
-        with engine.begin() as connection:
-            for statement, parameters in inserts:
-                statement.execute(connection, parameters)
-            growth.added(connection, added)
-    elapsed = time.perf_counter() - started
-    engine.dispose()
-    return sum(added for _, added in prepared) / elapsed
-
-
-def _engine(url: str) -> Any:
-    from sqlalchemy import make_url
-
-    from customer_master_sql.engine import make_engine
-
-    return make_engine(make_url(url))
-
-
-def _customer(n: int, cells: dict[str, str]) -> Customer:
-    return Customer(
-        id=f"c{n}",
-        tenant=ADMIN.tenant,
-        code=f"CUS-{n + 1:07d}",
-        name=cells["name"],
-        kind="company",
-        legal_entity="MY01",
-        email=cells["email"],
-        phone=cells["phone"],
-        tax_ids=(TaxId(id=f"t{n}", scheme="my.brn", number=cells["tax_id_number"]),),
-        addresses=(
-            Address(
-                id=f"a{n}",
-                purposes=("billing",),
-                default_for=("billing",),
-                line1=cells["address_line1"],
-                city=cells["address_city"],
-                postal_code=cells["address_postal_code"],
-                country="MY",
-            ),
-        ),
-        contacts=(Contact(id=f"p{n}", name=cells["contact_name"], email=cells["contact_email"]),),
-    )
-
-
-def streamed_peak(csv_path: Path, count: int, batch_size: int) -> tuple[float, float, float]:
-    """(rows/s, peak RSS MB, growth MB) of a dry-run import streaming ``csv_path``."""
-    cm = CustomerMaster.from_url("memory://", load_entry_points=False)
+def streamed_peak(csv_path: Path, url: str, count: int) -> tuple[float, float]:
+    """(rows/s, peak resident MB) of this fresh process importing ``csv_path`` into ``url``."""
+    cm = CustomerMaster.from_url(url, load_entry_points=False)
     green_tenant(cm)
     gc.collect()
-    baseline = _peak_mb()
-    started = time.perf_counter()
+    started = clock()
     result = cm.imports.run(
-        ADMIN,
-        read_csv(csv_path),
-        ImportOptions(batch_size=batch_size, validate_only=True),
-        on_outcome=lambda outcome: None,
+        ADMIN, read_csv(csv_path), ImportOptions(batch_size=BATCH), on_outcome=lambda outcome: None
     )
-    elapsed = time.perf_counter() - started
-    assert result.rows == count, result.summary()
-    peak = _peak_mb()
-    return count / elapsed, peak, peak - baseline
+    elapsed = clock() - started
+    cm.close()
+    assert result.counts["created"] == count, result.summary()
+    return count / elapsed, _peak_mb()
 
 
 def _peak_mb() -> float:
@@ -268,53 +257,60 @@ def _peak_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def _in_fresh_process(function: object, *arguments: object) -> object:
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+        return fresh.submit(function, *arguments).result()  # type: ignore[arg-type]
+
+
+def _rows_label(count: int) -> str:
+    return f"{count // 1_000_000}M" if count % 1_000_000 == 0 else f"{count:,}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=int, default=2_000, help="customers imported into SQL (default 2,000)")
+    parser.add_argument("--rows", type=int, default=100_000, help="customers imported (default 100,000)")
     parser.add_argument(
-        "--stream-rows", type=int, default=20_000, help="rows of the streamed file (default 20,000)"
+        "--stream-rows", type=int, default=1_000_000, help="rows of the streamed file (default 1,000,000)"
     )
-    parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument(
-        "--postgres", metavar="URL", help="also measure on this (emptied!) PostgreSQL database"
-    )
+    parser.add_argument("--postgres", metavar="SERVER_URL", default=LOCAL_POSTGRES, help="a server to use")
+    parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--cpu", action="store_true", help="time by CPU time (a busy machine)")
     args = parser.parse_args()
+    if args.cpu:
+        global clock
+        clock = time.process_time
 
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
         source = directory / "customers.csv"
         write_csv(source, COLUMNS, rows(args.rows))
-        targets = [("SQLite", None)] + ([("PostgreSQL", args.postgres)] if args.postgres else [])
-        for label, url in targets:
-            imported = import_speed(
-                fresh_database(url, directory, "import"), source, args.rows, args.batch_size
-            )
-            batches = table_batches(args.rows, args.batch_size)
-            bare = bare_insert_speed(fresh_database(url, directory, "bare"), batches)
-            alone = database_speed(fresh_database(url, directory, "alone"), batches)
-            del batches
-            print(f"{label}: import {args.rows:,} customers: {imported:,.0f} rows/s (goal ≥ 10,000)")
-            print(f"{label}: bare SQLAlchemy Core insert:  {bare:,.0f} rows/s")
-            print(f"{label}: ratio import / bare insert:   {imported / bare:.3f} (goal ≥ 0.333)")
-            print(
-                f"{label}: the database alone (driver executemany + commits of the same rows): "
-                f"{alone:,.0f} rows/s"
-            )
+
+        lean = lean_insert_speed(directory / "lean.db", customers(args.rows))
+        print(f"lean insert: {lean:,.0f} rows/s")
+
+        url, path = fresh_sqlite(directory, "import")
+        imported = import_speed(url, source, args.rows)
+        print(f"import sqlite: {imported:,.0f} rows/s")
+        if not args.no_postgres:
+            from customer_master_sql.testing import drop_database, scratch_database
+
+            database = scratch_database(args.postgres)
+            try:
+                print(f"import postgresql: {import_speed(database, source, args.rows):,.0f} rows/s")
+            finally:
+                drop_database(database, args.postgres)
+        print(f"import/lean ratio: {imported / lean:.3f}")
+        stored, entries = stored_per_customer(path)
+        print(f"rows per customer: {stored:.1f}")
+        print(f"index entries per customer: {entries:.1f}")
 
         streamed = directory / "streamed.csv"
         write_csv(streamed, COLUMNS, rows(args.stream_rows))
-        size = os.path.getsize(streamed) / 1e6
-        # In a fresh process: this one's peak includes the SQL runs above (the bare
-        # insert holds every row in memory).
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as fresh:
-            measured = fresh.submit(streamed_peak, streamed, args.stream_rows, args.batch_size)
-            speed, peak, growth = measured.result()
-        print(
-            f"stream {args.stream_rows:,} rows ({size:,.0f} MB CSV, dry run): {speed:,.0f} rows/s, "
-            f"peak RSS {peak:,.0f} MB (+{growth:,.0f} MB while importing; goal < 300 MB)"
-        )
+        stream_url, _ = fresh_sqlite(directory, "streamed")
+        speed, peak = _in_fresh_process(streamed_peak, streamed, stream_url, args.stream_rows)  # type: ignore[misc]
+        print(f"peak memory {_rows_label(args.stream_rows)} rows: {peak:,.0f} MB ({speed:,.0f} rows/s)")
 
 
 if __name__ == "__main__":

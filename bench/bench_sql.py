@@ -88,10 +88,12 @@ def load_customers(storage: SqlStorage, start: int, stop: int, rng: random.Rando
         made = [customer(n, rng) for n in range(first, min(stop, first + batch))]
         with storage.engine.begin() as connection:
             connection.execute(insert(customers_table), [mapping.customer_row(c) for c in made])
-            connection.execute(insert(name_words), [row for c in made for row in mapping.word_rows(c)])
-            connection.execute(insert(name_pairs), [row for c in made for row in mapping.pair_rows(c)])
-            rows = [row for c in made for kind, each in mapping.related_rows(c).items() for row in each]
-            connection.execute(insert(tax_ids), rows)
+            keyed: dict[Any, list[dict[str, Any]]] = {}
+            for made_customer in made:
+                for table, rows in mapping.key_rows(made_customer).items():
+                    keyed.setdefault(table, []).extend(rows)
+            for table, rows in keyed.items():
+                connection.execute(insert(table), sorted(rows, key=lambda row: tuple(map(str, row.values()))))
         if first == start:
             analyze(storage)  # as autovacuum would: plans for a table believed empty scan it
     analyze(storage)

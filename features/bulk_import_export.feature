@@ -145,6 +145,29 @@ Feature: Importing and exporting customers in bulk
     Then the import reports 10 created, 0 updated, 20 skipped and 0 failed
     And the tenant holds the same customers as after importing the file in one go
 
+  @R-9.5 @R-9.6
+  Scenario: Rows of one file that are the same customer make one change, and the file imported again changes nothing
+    When this file is imported with duplicates "update":
+      | name              | kind    | legal_entity | email          | external_ref_crm |
+      | Kedai Ali         | company | MY01         | ali@kedai.my   | A-1              |
+      | Toko Cahaya       | company | MY01         | cahaya@toko.id | C-1              |
+      | Kedai Ali Sdn Bhd | company | MY01         | ali@kedai.my   | A-2              |
+    Then the import reports 2 created, 1 updated, 0 skipped and 0 failed
+    And the tenant has 2 customers
+    And customer "Kedai Ali Sdn Bhd" came from "crm" record "A-2"
+    And customer "Kedai Ali Sdn Bhd" was created by one change of the import
+    When the same file is imported again
+    Then the import reports 0 created, 0 updated, 3 skipped and 0 failed
+    And the import changed nothing in the audit trail
+
+  @R-11.1
+  Scenario: An import seals one audit record a batch, and each customer's trail shows its own part
+    Given a file of 5 customers with e-mails and tax ids
+    When the file is imported in batches of 2
+    Then the audit trail holds one record for each batch, naming 2, 2 and 1 customers
+    And the trail of "Customer 003" shows its creation by the import
+    And the audit trail is intact
+
   @R-9.5
   Scenario: The result comes as JSON and as a CSV report of every row
     When this file is imported:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from customer_master.domain.importing import ON_DUPLICATE, PRESETS, ColumnMappin
 from customer_master.domain.search import CustomerQuery
 from customer_master.errors import CustomerMasterError, ValidationFailed
 from customer_master_files.readers import UnreadableFile, file_checksum, read_file
+from customer_master_files.rows import FileRows
 from customer_master_files.writers import write_file
 
 DEFAULT_URL = "sqlite:///customer-master.db"
@@ -134,7 +135,8 @@ def import_customers(
         validate_only=given["validate_only"],
         mapping=_mapping(given["preset"], given["mapping_file"], given["defaults"]),
     )
-    rows = read_file(file, delimiter=given["delimiter"], encoding=given["encoding"], sheet=given["sheet"])
+    reading = {name: given[name] for name in ("delimiter", "encoding", "sheet")}
+    rows = FileRows(lambda: read_file(file, **reading))
     actor = Actor(tenant, user, set(roles))
     checksum = file_checksum(file)
     console = Console(stderr=True, highlight=False)
@@ -156,7 +158,7 @@ def import_customers(
 def _run_with_progress(
     master: CustomerMaster,
     actor: Actor,
-    rows: Iterator[Any],
+    rows: Iterable[Any],
     options: ImportOptions,
     checksum: str,
     console: Console,

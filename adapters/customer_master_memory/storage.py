@@ -27,9 +27,9 @@ from customer_master.domain.money import converted
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.receivables import OpenItem, OpenOrder
 from customer_master.domain.search import (
+    SIMILAR_CANDIDATES,
     CustomerQuery,
     Page,
-    look_alike_candidates,
     matches,
     rank_key,
     word_starts,
@@ -39,8 +39,6 @@ from customer_master.errors import Conflict
 from customer_master.ports import CustomerKey, ExchangeRates, ReceivablesPosition
 
 _DELETED = None
-# How many look-alike names the similar-name check scores at most (R-3.4).
-SIMILAR_CANDIDATES = 500
 
 
 class _State:
@@ -151,22 +149,27 @@ class MemoryCustomers:
                     found.setdefault(key, []).append(c.id)
         return found
 
-    def similar_name_candidates_for(
-        self, tenant: str, names: Collection[str]
-    ) -> dict[str, list[tuple[str, str]]]:
-        """Candidates sharing the first three letters of a word, the rarest first, as the
-        SQL adapter pre-filters, at most ``SIMILAR_CANDIDATES`` a name."""
-        wanted = {start for name in names for start in word_starts(name)}
+    def look_alike_counts(self, tenant: str, starts: Collection[str]) -> dict[str, int]:
+        """Customers (active or not, as the SQL words index) holding a word with each
+        start, counted up to one more than ``SIMILAR_CANDIDATES``."""
+        wanted = set(starts)
+        counts: dict[str, int] = {}
+        for c in self._all(tenant):
+            for start in word_starts(c.name) & wanted:
+                counts[start] = min(counts.get(start, 0) + 1, SIMILAR_CANDIDATES + 1)
+        return counts
+
+    def look_alike_holders(self, tenant: str, starts: Collection[str]) -> dict[str, list[tuple[str, str]]]:
+        """Active customers sharing the first three letters of a word, at most
+        ``SIMILAR_CANDIDATES`` a start, as the SQL adapter finds them."""
+        wanted = set(starts)
         by_start: dict[str, list[tuple[str, str]]] = {start: [] for start in wanted}
         for c in self._all(tenant):
             if c.is_active:
                 for start in word_starts(c.name) & wanted:
                     if len(by_start[start]) < SIMILAR_CANDIDATES:
                         by_start[start].append((c.code, c.name))
-        return {
-            name: look_alike_candidates([by_start[start] for start in word_starts(name)], SIMILAR_CANDIDATES)
-            for name in names
-        }
+        return by_start
 
     def add_many(self, customers: Sequence[Customer]) -> None:
         for customer in customers:

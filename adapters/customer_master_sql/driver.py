@@ -118,6 +118,14 @@ class DriverInsert:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
         self.sql = compiled.string
         self._positional = dialect.positional
+        # PostgreSQL takes many rows fastest by COPY (psycopg's ``write_row``).
+        quote = dialect.identifier_preparer.quote
+        self._copy = (
+            f"COPY {quote(table.name)} ({', '.join(quote(key) for key in keys)}) FROM STDIN"
+            if dialect.name == "postgresql" and dialect.driver == "psycopg"
+            else None
+        )
+        self._keys = tuple(keys)
         binds = compiled.binds
         names = compiled.positiontup or () if dialect.positional else binds
         # (parameter name, row key, bind processor) in the order the statement wants them.
@@ -140,7 +148,20 @@ class DriverInsert:
         ]
 
     def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        self.execute(connection, self.parameters(rows))
+        if self._copy is not None and len(rows) >= COPY_FROM:
+            self._copy_rows(connection, rows)
+        else:
+            self.execute(connection, self.parameters(rows))
+
+    def _copy_rows(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """The rows by ``COPY … FROM STDIN``, each value through its column's processor."""
+        processes = {key: process for _, key, process in self._columns}
+        columns = [(key, processes[key]) for key in self._keys]
+        with connection.connection.cursor() as cursor, cursor.copy(self._copy) as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                copy.write_row(
+                    [row[key] if process is None else process(row[key]) for key, process in columns]
+                )
 
     def execute(self, connection: Connection, parameters: Sequence[Any]) -> None:
         """One driver ``executemany`` of ready ``parameters``."""
@@ -152,6 +173,8 @@ class DriverInsert:
 
 
 _INSERTS: dict[tuple[str, str, tuple[str, ...]], DriverInsert] = {}
+# From how many rows PostgreSQL is sent COPY rather than an INSERT a row.
+COPY_FROM = 50
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

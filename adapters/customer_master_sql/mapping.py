@@ -1,10 +1,11 @@
 """Rows ↔ domain values, written out field by field (docs/decisions/0002).
 
 The domain classes know nothing of SQL; this module is the one place that knows both.
-A customer is one ``cm_customers`` row plus rows in one table per kind of related record
-(``RELATED``); the row's ``related`` bit set says which of those tables hold rows for it,
-so a read asks only those. Tenant configuration is one JSON document (settings, entities,
-lists, payment terms in their neutral form) plus the price-list tables.
+A customer is one ``cm_customers`` row holding the whole customer as a JSON document
+(what reads read), plus its rows in the key tables it is searched or kept unique by
+(``KEYED``: tax ids, references, tags, entities, overrides, name words and pairs).
+Tenant configuration is one JSON document (settings, entities, lists, payment terms in
+their neutral form) plus the price-list tables.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import collections.abc
 import itertools
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -27,20 +28,11 @@ from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.audit import AuditRecord
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import (
-    Address,
-    BankAccount,
-    Contact,
     CreditHold,
-    CreditRelease,
     Customer,
-    Dimension,
-    EntityOverride,
-    ExternalRef,
-    TaxId,
-    TaxProfile,
 )
 from customer_master.domain.events import Event
-from customer_master.domain.pricing import PriceList, PriceListLine, PricingTier
+from customer_master.domain.pricing import PriceList, PriceListLine
 from customer_master.domain.receivables import OpenItem, OpenOrder
 from customer_master.domain.search import fold
 from customer_master.domain.terms import terms_from_dict, terms_to_dict
@@ -73,173 +65,10 @@ def _hold_columns(hold: CreditHold | None) -> dict[str, Any]:
     }
 
 
-def _hold(row: Row) -> CreditHold | None:
-    if row["credit_hold_reason"] is None:
-        return None
-    return CreditHold(reason=row["credit_hold_reason"], by=row["credit_hold_by"], at=row["credit_hold_at"])
-
-
-def _tax_id_row(r: TaxId) -> dict[str, Any]:
-    return {"id": r.id, "scheme": r.scheme, "number": r.number, "is_primary": r.is_primary}
-
-
-def _tax_id(row: Row) -> TaxId:
-    return TaxId(id=row["id"], scheme=row["scheme"], number=row["number"], is_primary=row["is_primary"])
-
-
-ADDRESS_COLUMNS = (
-    "id",
-    "label",
-    "line1",
-    "line2",
-    "line3",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "entity",
-)
-
-
-def _address_row(r: Address) -> dict[str, Any]:
-    row = {name: getattr(r, name) for name in ADDRESS_COLUMNS}
-    return {**row, "purposes": list(r.purposes), "default_for": list(r.default_for)}
-
-
-def _address(row: Row) -> Address:
-    values = {name: row[name] for name in ADDRESS_COLUMNS}
-    return Address(purposes=tuple(row["purposes"]), default_for=tuple(row["default_for"]), **values)
-
-
-def _contact_row(r: Contact) -> dict[str, Any]:
-    return {
-        "id": r.id, "name": r.name, "roles": list(r.roles), "email": r.email, "phone": r.phone,
-        "site_id": r.site_id, "is_primary": r.is_primary,
-    }  # fmt: skip
-
-
-def _contact(row: Row) -> Contact:
-    return Contact(
-        id=row["id"], name=row["name"], roles=tuple(row["roles"]), email=row["email"],
-        phone=row["phone"], site_id=row["site_id"], is_primary=row["is_primary"],
-    )  # fmt: skip
-
-
-BANK_COLUMNS = ("id", "bank_name", "account_number", "iban", "bic")
-
-
-def _bank_row(r: BankAccount) -> dict[str, Any]:
-    return {name: getattr(r, name) for name in BANK_COLUMNS}
-
-
-def _bank(row: Row) -> BankAccount:
-    return BankAccount(**{name: row[name] for name in BANK_COLUMNS})
-
-
-TIER_COLUMNS = ("id", "item_code", "unit_price", "currency", "min_quantity", "max_quantity",
-                "valid_from", "valid_to")  # fmt: skip
-
-
-def _tier_row(r: PricingTier) -> dict[str, Any]:
-    return {name: getattr(r, name) for name in TIER_COLUMNS}
-
-
-def _tier(row: Row) -> PricingTier:
-    return PricingTier(**{name: row[name] for name in TIER_COLUMNS})
-
-
-PROFILE_COLUMNS = ("id", "exempt_tax_code", "certificate_number", "valid_from", "valid_to")
-
-
-def _profile_row(r: TaxProfile) -> dict[str, Any]:
-    return {name: getattr(r, name) for name in PROFILE_COLUMNS}
-
-
-def _profile(row: Row) -> TaxProfile:
-    return TaxProfile(**{name: row[name] for name in PROFILE_COLUMNS})
-
-
-def _ref_row(r: ExternalRef) -> dict[str, Any]:
-    return {"system": r.system, "ref": r.ref}
-
-
-def _ref(row: Row) -> ExternalRef:
-    return ExternalRef(row["system"], row["ref"])
-
-
-def _dimension_row(r: Dimension) -> dict[str, Any]:
-    return {"type": r.type, "value": r.value}
-
-
-def _dimension(row: Row) -> Dimension:
-    return Dimension(row["type"], row["value"])
-
-
-OVERRIDE_COLUMNS = ("entity", "credit_limit", "payment_terms", "currency", "price_list", "salesperson",
-                    "receivable_account")  # fmt: skip
-
-
-def _override_row(r: EntityOverride) -> dict[str, Any]:
-    return {**{name: getattr(r, name) for name in OVERRIDE_COLUMNS}, **_hold_columns(r.credit_hold)}
-
-
-def _override(row: Row) -> EntityOverride:
-    return EntityOverride(**{name: row[name] for name in OVERRIDE_COLUMNS}, credit_hold=_hold(row))
-
-
-def _release_row(r: CreditRelease) -> dict[str, Any]:
-    return {
-        "document_ref": r.document_ref, "reason": r.reason, "released_by": r.by,
-        "released_at": r.at, "entity": r.entity,
-    }  # fmt: skip
-
-
-def _release(row: Row) -> CreditRelease:
-    return CreditRelease(
-        document_ref=row["document_ref"], reason=row["reason"], by=row["released_by"],
-        at=row["released_at"], entity=row["entity"],
-    )  # fmt: skip
-
-
-@attrs.frozen
-class Related:
-    """One kind of related record: the customer field, its table, its bit in
-    ``cm_customers.related``, and the conversions both ways."""
-
-    field: str
-    table: Table
-    bit: int
-    to_row: Callable[[Any], dict[str, Any]]
-    from_row: Callable[[Row], Any]
-    ordered: bool = True  # kept in ``position`` order; otherwise a set
-
-
-RELATED: tuple[Related, ...] = (
-    Related("tax_ids", t.tax_ids, 1, _tax_id_row, _tax_id),
-    Related("addresses", t.addresses, 2, _address_row, _address),
-    Related("contacts", t.contacts, 4, _contact_row, _contact),
-    Related("bank_accounts", t.bank_accounts, 8, _bank_row, _bank),
-    Related("pricing_tiers", t.pricing_tiers, 16, _tier_row, _tier),
-    Related("tax_profiles", t.tax_profiles, 32, _profile_row, _profile),
-    Related("external_refs", t.external_refs, 64, _ref_row, _ref),
-    Related("dimensions", t.dimensions, 128, _dimension_row, _dimension),
-    Related("overrides", t.overrides, 256, _override_row, _override),
-    Related("credit_releases", t.credit_releases, 512, _release_row, _release),
-    Related("tags", t.tags, 1024, lambda tag: {"tag": tag}, lambda row: row["tag"]),
-    Related(
-        "enabled_entities",
-        t.enabled_entities,
-        2048,
-        lambda entity: {"entity": entity},
-        lambda row: row["entity"],
-        ordered=False,
-    ),
-)
-
-# Every field of ``Customer`` this module stores, and those never stored; a test checks
-# that together they are all of them, so a new field cannot be silently dropped.
-MAPPED_FIELDS = frozenset({*PLAIN_FIELDS, "metadata", "credit_hold", *(kind.field for kind in RELATED)})
+# Every field of ``Customer`` is stored in its document but those never stored; a test
+# checks that together they are all of them, so a new field cannot be silently dropped.
 NOT_STORED = frozenset({"masked"})  # what a reader may see is decided per reader (R-12.2)
+MAPPED_FIELDS = frozenset(field.name for field in attrs.fields(Customer)) - NOT_STORED
 
 
 def utc_key(moment: datetime | None) -> str:
@@ -265,7 +94,6 @@ def customer_row(customer: Customer) -> dict[str, Any]:
     """The ``cm_customers`` row of ``customer``, with the whole customer as its
     ``document`` (what reads read, docs/decisions/0011)."""
     row = {name: getattr(customer, name) for name in PLAIN_FIELDS}
-    related = sum(kind.bit for kind in RELATED if getattr(customer, kind.field))
     return {
         **row,
         **_hold_columns(customer.credit_hold),
@@ -273,7 +101,6 @@ def customer_row(customer: Customer) -> dict[str, Any]:
         "email_lower": (customer.email or "").lower(),
         "metadata": dict(customer.metadata),
         "created_key": utc_key(customer.created_at),
-        "related": related,
         "document": customer_document(customer),
     }
 
@@ -405,46 +232,63 @@ def customer_from_document(document: Mapping[str, Any]) -> Customer:
     return customer
 
 
-def related_rows(customer: Customer) -> dict[Related, list[dict[str, Any]]]:
-    """The rows of each related-record table for ``customer`` (only non-empty kinds)."""
-    found: dict[Related, list[dict[str, Any]]] = {}
-    key = {"tenant": customer.tenant, "customer_id": customer.id}
-    for kind in RELATED:
-        records = getattr(customer, kind.field)
-        if not records:
-            continue
-        if not kind.ordered:
-            records = sorted(records)
-        found[kind] = [
-            {**key, **({"position": index} if kind.ordered else {}), **kind.to_row(record)}
-            for index, record in enumerate(records)
-        ]
+# ---------------------------------------------------------------------------
+# What a customer is searched and kept unique by (docs/decisions/0039)
+# ---------------------------------------------------------------------------
+
+
+def _tax_id_keys(customer: Customer) -> list[dict[str, Any]]:
+    return [{"number": number} for number in sorted({r.number for r in customer.tax_ids})]
+
+
+def _ref_keys(customer: Customer) -> list[dict[str, Any]]:
+    return [{"system": r.system, "ref": r.ref} for r in customer.external_refs]
+
+
+def _tag_keys(customer: Customer) -> list[dict[str, Any]]:
+    return [{"tag": tag} for tag in sorted(set(customer.tags))]
+
+
+def _entity_keys(customer: Customer) -> list[dict[str, Any]]:
+    return [{"entity": entity} for entity in sorted(customer.enabled_entities)]
+
+
+def _override_keys(customer: Customer) -> list[dict[str, Any]]:
+    return [
+        {"entity": o.entity, "payment_terms": o.payment_terms, "price_list": o.price_list}
+        for o in customer.overrides
+    ]
+
+
+def _word_keys(customer: Customer) -> list[dict[str, Any]]:
+    return [{"word": word} for word in name_words(customer.name)]
+
+
+def _pair_keys(customer: Customer) -> list[dict[str, Any]]:
+    return [{"pair": pair, "code": customer.code} for pair in name_pairs(customer.name)]
+
+
+# Each key table with the rows a customer holds in it (less tenant and customer id).
+KEYED: tuple[tuple[Table, Callable[[Customer], list[dict[str, Any]]]], ...] = (
+    (t.tax_ids, _tax_id_keys),
+    (t.external_refs, _ref_keys),
+    (t.tags, _tag_keys),
+    (t.enabled_entities, _entity_keys),
+    (t.overrides, _override_keys),
+    (t.name_words, _word_keys),
+    (t.name_pairs, _pair_keys),
+)
+
+
+def key_rows(customer: Customer) -> dict[Table, list[dict[str, Any]]]:
+    """The rows ``customer`` holds in each key table (only tables where it has any)."""
+    found: dict[Table, list[dict[str, Any]]] = {}
+    owner = {"tenant": customer.tenant, "customer_id": customer.id}
+    for table, keys in KEYED:
+        rows = keys(customer)
+        if rows:
+            found[table] = [{**owner, **row} for row in rows]
     return found
-
-
-def word_rows(customer: Customer) -> list[dict[str, Any]]:
-    return [
-        {"tenant": customer.tenant, "customer_id": customer.id, "word": word}
-        for word in name_words(customer.name)
-    ]
-
-
-def pair_rows(customer: Customer) -> list[dict[str, Any]]:
-    return [
-        {"tenant": customer.tenant, "customer_id": customer.id, "pair": pair, "code": customer.code}
-        for pair in name_pairs(customer.name)
-    ]
-
-
-def customer_from(row: Row, related: Mapping[str, Sequence[Row]]) -> Customer:
-    """The customer of a ``cm_customers`` row and its related rows (by field name, in
-    position order)."""
-    values: dict[str, Any] = {name: row[name] for name in PLAIN_FIELDS}
-    held = row["related"]
-    for kind in RELATED:
-        records = [kind.from_row(r) for r in related.get(kind.field, ())] if held & kind.bit else ()
-        values[kind.field] = tuple(records) if kind.ordered else frozenset(records)
-    return Customer(**values, metadata=row["metadata"], credit_hold=_hold(row))
 
 
 # ---------------------------------------------------------------------------

@@ -4,8 +4,8 @@ Every table has a ``tenant`` column, first in its primary key and in every index
 unique key, so each query path is scoped to one tenant (R-12.1) and tenants never share
 an index range. Two look-ups are global by nature and say so: the outbox's relay order
 (the relay serves every tenant) and API keys by id (found before the tenant is known).
-Related records of a customer hang off
-``cm_customers`` with ``ON DELETE CASCADE`` and keep their order in ``position``.
+A customer is one ``cm_customers`` row holding the whole customer as a JSON document,
+plus rows keyed for what it is searched or kept unique by (docs/decisions/0039).
 
 Alembic's ``versions/`` scripts create exactly this schema; a test compares them.
 """
@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from customer_master_sql.types import Amount, AutoId, ExactDecimal, Key, UtcDateTime
@@ -61,28 +62,39 @@ def _tenant() -> Column[str]:
     return Column("tenant", String(ID), nullable=False)
 
 
-def _customer_child(name: str, *columns: Column[Any], key: tuple[str, ...] = ("position",)) -> Table:
-    """A table of one kind of related record, owned by a customer."""
-    return Table(
-        name,
-        metadata,
-        _tenant(),
-        Column("customer_id", String(ID), nullable=False),
-        *columns,
-        PrimaryKeyConstraint("tenant", "customer_id", *key),
-        ForeignKeyConstraint(
-            ["tenant", "customer_id"], ["cm_customers.tenant", "cm_customers.id"], ondelete="CASCADE"
-        ),
-        **MYSQL_OPTIONS,
-    )
+# SQLite: the search tables are stored in their primary key's order (``WITHOUT ROWID``):
+# one B-tree a row, walked by the key every search reads, instead of a table, its key
+# and an index (docs/decisions/0039).
+CLUSTERED: dict[str, Any] = {"sqlite_with_rowid": False}
 
 
 def _position() -> Column[int]:
     return Column("position", Integer, nullable=False, autoincrement=False)
 
 
+def _customer_key(name: str, *columns: Column[Any], key: tuple[str, ...]) -> Table:
+    """A table of what a customer is searched or kept unique by (tax ids, references,
+    tags, entities, name words…), keyed for that search. The customer's document holds
+    the record itself; these rows are written and removed with it, by their keys."""
+    return Table(
+        name,
+        metadata,
+        _tenant(),
+        *columns,
+        Column("customer_id", String(ID), nullable=False),
+        PrimaryKeyConstraint("tenant", *key),
+        **MYSQL_OPTIONS,
+        **CLUSTERED,
+    )
+
+
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, on the databases that have partial indexes."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
 # ---------------------------------------------------------------------------
-# Customers and their related records
+# Customers and what they are searched by
 # ---------------------------------------------------------------------------
 
 customers = Table(
@@ -130,12 +142,9 @@ customers = Table(
     Column("updated_at", UtcDateTime()),
     # The keyset sort key for sort=created_at: the ISO text of created_at ('' if none).
     Column("created_key", Key(40), nullable=False),
-    # Bit set of the related-record tables holding rows for this customer, so reads
-    # query only those (mapping.RELATED).
-    Column("related", Integer, nullable=False),
     # The whole customer as one JSON document (mapping.customer_document): what reads
-    # read, one row per customer; the columns and child tables above serve searches
-    # and keys (docs/decisions/0011).
+    # read, one row per customer; the columns above and the key tables below serve
+    # searches and keys (docs/decisions/0011, 0039).
     Column("document", JSON, nullable=False),
     PrimaryKeyConstraint("tenant", "id"),
     UniqueConstraint("tenant", "code"),
@@ -147,8 +156,10 @@ customers = Table(
     Index("ix_cm_customers_name", "tenant", "name_folded", "code", "status", "id"),
     Index("ix_cm_customers_created", "tenant", "created_key", "code", "status", "id", "name_folded"),
     Index("ix_cm_customers_email", "tenant", "email_lower"),
-    Index("ix_cm_customers_terms", "tenant", "payment_terms"),
-    Index("ix_cm_customers_price_list", "tenant", "price_list"),
+    # Partial where the database can: only customers that have the value are entered
+    # (a look-up by value implies it is not null, so the index serves it).
+    Index("ix_cm_customers_terms", "tenant", "payment_terms", **_where("payment_terms IS NOT NULL")),
+    Index("ix_cm_customers_price_list", "tenant", "price_list", **_where("price_list IS NOT NULL")),
     **MYSQL_OPTIONS,
 )
 
@@ -160,163 +171,63 @@ customers_name_trigram = Index(
     postgresql_ops={"name_folded": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql")
 
-tax_ids = _customer_child(
-    "cm_customer_tax_ids",
-    _position(),
-    Column("id", String(ID), nullable=False),
-    Column("scheme", String(CODE), nullable=False),
-    Column("number", String(SHORT), nullable=False),
-    Column("is_primary", Boolean, nullable=False),
-)
-Index("ix_cm_customer_tax_ids_number", tax_ids.c.tenant, tax_ids.c.number)
+# A customer's distinct compacted tax ids (find_by_tax_id, search by tax id).
+tax_ids = _customer_key("cm_customer_tax_ids", Column("number", String(SHORT), nullable=False),
+                        key=("number", "customer_id"))  # fmt: skip
 
-addresses = _customer_child(
-    "cm_customer_addresses",
-    _position(),
-    Column("id", String(ID), nullable=False),
-    Column("purposes", JSON, nullable=False),
-    Column("default_for", JSON, nullable=False),
-    Column("label", String(TEXT)),
-    Column("line1", String(TEXT), nullable=False),
-    Column("line2", String(TEXT)),
-    Column("line3", String(TEXT)),
-    Column("city", String(TEXT), nullable=False),
-    Column("state", String(TEXT)),
-    Column("postal_code", String(SHORT)),
-    Column("country", String(2), nullable=False),
-    Column("entity", String(CODE)),
-)
-
-contacts = _customer_child(
-    "cm_customer_contacts",
-    _position(),
-    Column("id", String(ID), nullable=False),
-    Column("name", String(TEXT), nullable=False),
-    Column("roles", JSON, nullable=False),
-    Column("email", String(TEXT)),
-    Column("phone", String(SHORT)),
-    Column("site_id", String(ID)),
-    Column("is_primary", Boolean, nullable=False),
-)
-
-bank_accounts = _customer_child(
-    "cm_customer_bank_accounts",
-    _position(),
-    Column("id", String(ID), nullable=False),
-    Column("bank_name", String(TEXT)),
-    Column("account_number", String(SHORT)),
-    Column("iban", String(SHORT)),
-    Column("bic", String(16)),
-)
-
-pricing_tiers = _customer_child(
-    "cm_customer_pricing_tiers",
-    _position(),
-    Column("id", String(ID), nullable=False),
-    Column("item_code", String(SHORT), nullable=False),
-    Column("unit_price", ExactDecimal(), nullable=False),
-    Column("currency", String(3), nullable=False),
-    Column("min_quantity", ExactDecimal(), nullable=False),
-    Column("max_quantity", ExactDecimal()),
-    Column("valid_from", Date),
-    Column("valid_to", Date),
-)
-
-tax_profiles = _customer_child(
-    "cm_customer_tax_profiles",
-    _position(),
-    Column("id", String(ID), nullable=False),
-    Column("exempt_tax_code", String(CODE), nullable=False),
-    Column("certificate_number", String(SHORT)),
-    Column("valid_from", Date),
-    Column("valid_to", Date),
-)
-Index("ix_cm_customer_tax_profiles_valid_to", tax_profiles.c.tenant, tax_profiles.c.valid_to)
-
-external_refs = _customer_child(
+# R-1.3: an external reference belongs to one customer of the tenant (the key says so).
+external_refs = _customer_key(
     "cm_customer_external_refs",
-    _position(),
     Column("system", String(CODE), nullable=False),
     Column("ref", String(128), nullable=False),
-)
-# R-1.3: an external reference belongs to one customer of the tenant.
-UniqueConstraint(external_refs.c.tenant, external_refs.c.system, external_refs.c.ref)
-
-dimensions = _customer_child(
-    "cm_customer_dimensions",
-    _position(),
-    Column("type", String(CODE), nullable=False),
-    Column("value", String(SHORT), nullable=False),
+    key=("system", "ref"),
 )
 
-overrides = _customer_child(
+tags = _customer_key(
+    "cm_customer_tags", Column("tag", String(SHORT), nullable=False), key=("tag", "customer_id")
+)
+
+# The entities a customer is enabled for (R-2.3), the owning one among them.
+enabled_entities = _customer_key(
+    "cm_customer_entities", Column("entity", String(CODE), nullable=False), key=("entity", "customer_id")
+)
+
+# What entity overrides refer to (count_using: terms and price lists in use).
+overrides = Table(
     "cm_customer_overrides",
-    _position(),
+    metadata,
+    _tenant(),
+    Column("customer_id", String(ID), nullable=False),
     Column("entity", String(CODE), nullable=False),
-    Column("credit_limit", ExactDecimal()),
     Column("payment_terms", String(CODE)),
-    Column("currency", String(3)),
     Column("price_list", String(CODE)),
-    Column("salesperson", String(SHORT)),
-    Column("receivable_account", String(SHORT)),
-    Column("credit_hold_reason", Text),
-    Column("credit_hold_by", String(ID)),
-    Column("credit_hold_at", UtcDateTime()),
+    PrimaryKeyConstraint("tenant", "customer_id", "entity"),
+    Index("ix_cm_customer_overrides_terms", "tenant", "payment_terms", **_where("payment_terms IS NOT NULL")),
+    Index("ix_cm_customer_overrides_price_list", "tenant", "price_list", **_where("price_list IS NOT NULL")),
+    **MYSQL_OPTIONS,
+    **CLUSTERED,
 )
-Index("ix_cm_customer_overrides_terms", overrides.c.tenant, overrides.c.payment_terms)
-Index("ix_cm_customer_overrides_price_list", overrides.c.tenant, overrides.c.price_list)
-
-credit_releases = _customer_child(
-    "cm_customer_credit_releases",
-    _position(),
-    Column("document_ref", String(128), nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("released_by", String(ID), nullable=False),
-    Column("released_at", UtcDateTime(), nullable=False),
-    Column("entity", String(CODE)),
-)
-
-enabled_entities = _customer_child(
-    "cm_customer_entities",
-    Column("entity", String(CODE), nullable=False),
-    key=("entity",),
-)
-Index("ix_cm_customer_entities_entity", enabled_entities.c.tenant, enabled_entities.c.entity)
-
-tags = _customer_child(
-    "cm_customer_tags",
-    _position(),
-    Column("tag", String(SHORT), nullable=False),
-)
-Index("ix_cm_customer_tags_tag", tags.c.tenant, tags.c.tag)
 
 # Each distinct word of the folded name, for case- and accent-insensitive word-prefix
-# search through an index range (R-14.1).
-name_words = _customer_child(
-    "cm_customer_name_words",
-    Column("word", Key(100), nullable=False),
-    key=("word",),
-)
-Index("ix_cm_customer_name_words_word", name_words.c.tenant, name_words.c.word, name_words.c.customer_id)
+# search through a range of the key (R-14.1).
+WORD_LENGTH = 100
+name_words = _customer_key("cm_customer_name_words", Column("word", Key(WORD_LENGTH), nullable=False),
+                           key=("word", "customer_id"))  # fmt: skip
 
 # Each distinct pair of adjacent words of the folded name (``"acme trading"``), each word
 # cut as in ``name_words``, with the customer's code (which never changes): a fuzzy search
 # of two words or more reads the customers holding a likely run of words from here,
 # however many hold each word alone, and in code order a page's worth of them (fuzzy.py).
 PAIR_LENGTH = 201
-name_pairs = _customer_child(
+name_pairs = _customer_key(
     "cm_customer_name_pairs",
     Column("pair", Key(PAIR_LENGTH), nullable=False),
     Column("code", Key(CODE), nullable=False),
-    key=("pair",),
+    key=("pair", "code", "customer_id"),
 )
-Index(
-    "ix_cm_customer_name_pairs_pair",
-    name_pairs.c.tenant,
-    name_pairs.c.pair,
-    name_pairs.c.code,
-    name_pairs.c.customer_id,
-)
+
+# The tables above, each written and removed with the customer by its keys (mapping.KEYED).
+CUSTOMER_KEYS = (tax_ids, external_refs, tags, enabled_entities, overrides, name_words, name_pairs)
 
 # ---------------------------------------------------------------------------
 # Tenant configuration

@@ -199,10 +199,19 @@ class BulkCustomers(Protocol):
         ``find_by_external_ref`` (any status), ``find_by_tax_id`` and ``find_by_email``
         (active customers) would find them; keys nobody holds may be left out."""
 
-    def similar_name_candidates_for(
-        self, tenant: str, names: Collection[str]
+    def look_alike_counts(self, tenant: str, starts: Collection[str]) -> Mapping[str, int]:
+        """For each word start (``search.word_starts``: a name word's first three
+        letters), how many customers hold a name word beginning with it, counted up to
+        one more than ``search.SIMILAR_CANDIDATES`` (an estimate: inactive customers may
+        count); a start nobody
+        holds may be left out. The similar-name check asks only the rarest starts'
+        holders (``look_alike_holders``)."""
+
+    def look_alike_holders(
+        self, tenant: str, starts: Collection[str]
     ) -> Mapping[str, Sequence[tuple[str, str]]]:
-        """``similar_name_candidates`` for many names at once."""
+        """``(code, name)`` of at most ``search.SIMILAR_CANDIDATES`` active customers holding a
+        name word beginning with each start, as ``similar_name_candidates`` finds them."""
 
     def add_many(self, customers: Sequence[Customer]) -> None:
         """``add`` for many new customers at once; a code already taken in the tenant

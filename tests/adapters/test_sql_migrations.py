@@ -9,9 +9,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from attrs import evolve
-from sqlalchemy import Column, MetaData, String, Table, inspect
+from sqlalchemy import Column, Connection, MetaData, String, inspect
 
 from customer_master import CustomerMaster
+from customer_master.domain.customer import Customer
 from customer_master_sql import SchemaNotCurrent, SqlStorage, head_revision, migrate, open_storage
 from customer_master_sql.engine import make_engine, parse_url
 from customer_master_sql.schema import VERSION_TABLE, include_name_for, include_object_for
@@ -103,11 +104,8 @@ def test_revision_0002_fills_the_document_of_customers_stored_before_it(tmp_path
     import sys
 
     from alembic import command
-    from sqlalchemy import insert
 
-    from customer_master_sql import mapping
     from customer_master_sql.schema import alembic_config
-    from customer_master_sql.tables import customers, name_words
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "contract"))
     from contract_values import full_customer, plain_customer
@@ -118,18 +116,9 @@ def test_revision_0002_fills_the_document_of_customers_stored_before_it(tmp_path
     try:
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), "0001")
-        # cm_customers as revision 0001 made it: without the document.
-        old = Table(
-            "cm_customers", MetaData(), *[Column(c.name, c.type) for c in customers.c if c.name != "document"]
-        )
         with engine.begin() as connection:
             for customer in stored:
-                row = mapping.customer_row(customer)
-                del row["document"]
-                connection.execute(insert(old), [row])
-                for kind, rows in mapping.related_rows(customer).items():
-                    connection.execute(insert(kind.table), rows)
-                connection.execute(insert(name_words), mapping.word_rows(customer))
+                write_as_before_0005(connection, customer)
     finally:
         engine.dispose()
 
@@ -149,11 +138,11 @@ def test_revision_0004_fills_the_name_pairs_of_customers_stored_before_it(sql_ur
     import sys
 
     from alembic import command
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
 
     from customer_master_sql import mapping
     from customer_master_sql.schema import alembic_config
-    from customer_master_sql.tables import customers, name_pairs, name_words
+    from customer_master_sql.tables import name_pairs
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "contract"))
     from contract_values import full_customer, plain_customer
@@ -171,8 +160,7 @@ def test_revision_0004_fills_the_name_pairs_of_customers_stored_before_it(sql_ur
             command.downgrade(alembic_config(connection), "0003")
         with engine.begin() as connection:
             for customer in stored:
-                connection.execute(insert(customers), [mapping.customer_row(customer)])
-                connection.execute(insert(name_words), mapping.word_rows(customer))
+                write_as_before_0005(connection, customer)
         migrate(sql_url)
         with engine.connect() as connection:
             p = name_pairs.c
@@ -180,7 +168,7 @@ def test_revision_0004_fills_the_name_pairs_of_customers_stored_before_it(sql_ur
             found = [tuple(row) for row in connection.execute(pairs)]
     finally:
         engine.dispose()
-    expected = {tuple(row.values()) for c in stored for row in mapping.pair_rows(c)}
+    expected = {(c.tenant, c.id, pair, c.code) for c in stored for pair in mapping.name_pairs(c.name)}
     assert sorted(found) == sorted(expected)
     last = stored[-1]
     assert {pair for tenant, owner, pair, _ in found if (tenant, owner) == (last.tenant, last.id)} == {
@@ -189,3 +177,71 @@ def test_revision_0004_fills_the_name_pairs_of_customers_stored_before_it(sql_ur
         "de banque",
         "banque generale",
     }
+
+
+def test_revision_0005_keys_the_searched_rows_and_its_downgrade_writes_the_old_ones_back(
+    sql_url: str,
+) -> None:
+    """Customers written under revision 0004 (a row per related record) keep exactly their
+    key rows after the upgrade — as the adapter writes them for a new customer — and read
+    back unchanged; downgrading writes every old row back from the documents."""
+    import sys
+
+    from alembic import command
+    from sqlalchemy import select
+
+    from customer_master_sql import legacy, mapping
+    from customer_master_sql.schema import alembic_config
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "contract"))
+    from contract_values import full_customer, plain_customer
+
+    stored = [full_customer(), plain_customer(2), full_customer(tenant="other", id="c9", code="CUS-0009")]
+    engine = make_engine(parse_url(sql_url)[0])
+    try:
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0004")
+        with engine.begin() as connection:
+            for customer in stored:
+                write_as_before_0005(connection, customer, pairs=True)
+        migrate(sql_url)
+        with engine.connect() as connection:
+            for table, _ in mapping.KEYED:
+                found = {tuple(sorted(row._asdict().items())) for row in connection.execute(select(table))}
+                expected = {
+                    tuple(sorted(row.items())) for c in stored for row in mapping.key_rows(c).get(table, ())
+                }
+                assert found == expected, table.name
+        storage = open_storage(sql_url)
+        try:
+            with storage.unit_of_work() as uow:
+                assert [uow.customers.get(c.tenant, c.id) for c in stored] == stored
+        finally:
+            storage.close()
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0004")
+        with engine.connect() as connection:
+            for table, rows in legacy.related_rows(stored[0]).items():
+                held = [
+                    r._asdict() for r in connection.execute(select(table).where(table.c.customer_id == "c1"))
+                ]
+                assert sorted(held, key=repr) == sorted(rows, key=repr), table.name
+        migrate(sql_url)
+    finally:
+        engine.dispose()
+
+
+def write_as_before_0005(connection: Connection, customer: Customer, *, pairs: bool = False) -> None:
+    """Store ``customer`` as revisions 0001 to 0004 did: its row (with the related-table
+    bits, and the document where the table has one), its related-record rows and its name
+    words (and pairs, from 0004 on)."""
+    from sqlalchemy import insert
+
+    from customer_master_sql import legacy, mapping
+
+    table = legacy.stored_customers(connection)
+    row = {**mapping.customer_row(customer), "related": legacy.related_bits(customer)}
+    connection.execute(insert(table), [{k: v for k, v in row.items() if k in table.c}])
+    for related, rows in legacy.related_rows(customer).items():
+        if pairs or related is not legacy.name_pairs:
+            connection.execute(insert(related), rows)

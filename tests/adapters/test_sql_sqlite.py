@@ -6,12 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import text
 
 from customer_master.domain.customer import Customer
 from customer_master_sql import SqlStorage, open_storage
-from customer_master_sql.tables import tags
 
 
 @pytest.fixture
@@ -28,12 +26,6 @@ def test_the_file_is_opened_in_wal_mode_with_foreign_keys_on(storage: SqlStorage
     with storage.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-    storage.close()
-
-
-def test_a_related_record_without_its_customer_is_refused(storage: SqlStorage) -> None:
-    with storage.engine.connect() as connection, pytest.raises(IntegrityError):
-        connection.execute(insert(tags).values(tenant="acme", customer_id="ghost", position=0, tag="vip"))
     storage.close()
 
 

@@ -15,6 +15,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from vocabulary import Story
 
 from customer_master import Actor, CustomerMaster, hookimpl
+from customer_master.domain.audit import BULK
 from customer_master.domain.customer import Customer
 from customer_master.domain.import_report import ImportResult
 from customer_master.domain.importing import PRESETS, ImportOptions
@@ -102,8 +103,46 @@ def salesforce_export(story: Story, bulk: Bulk, entity: str, datatable: list[lis
 
 
 @when("the same export is imported again")
+@when("the same file is imported again")
 def same_again(story: Story, bulk: Bulk) -> None:
+    bulk.before["trail"] = len(story.cm.audit.trail(story.actor))
     run(story, bulk, bulk.rows, bulk.options)
+
+
+@when(parsers.parse("the file is imported in batches of {size:d}"))
+def imported_in_batches(story: Story, bulk: Bulk, size: int) -> None:
+    run(story, bulk, bulk.rows, ImportOptions(batch_size=size))
+
+
+@then(parsers.parse('customer "{name}" was created by one change of the import'))
+def created_once(story: Story, name: str) -> None:
+    trail = story.cm.audit.trail(story.actor, by_name(story, name).id)
+    assert [record.operation for record in trail] == ["create"]
+
+
+@then("the import changed nothing in the audit trail")
+def trail_unchanged(story: Story, bulk: Bulk) -> None:
+    assert len(story.cm.audit.trail(story.actor)) == bulk.before["trail"]
+
+
+@then(parsers.parse("the audit trail holds one record for each batch, naming {counts}"))
+def one_record_a_batch(story: Story, counts: str) -> None:
+    expected = [int(n) for n in counts.removesuffix(" customers").replace(" and ", ", ").split(", ")]
+    batches = [r for r in story.cm.audit.trail(story.actor) if r.operation == BULK]
+    assert [len(r.customer_ids) for r in batches] == expected
+
+
+@then(parsers.parse('the trail of "{name}" shows its creation by the import'))
+def own_part(story: Story, name: str) -> None:
+    customer = by_name(story, name)
+    (record,) = story.cm.audit.trail(story.actor, customer.id)
+    assert (record.operation, record.customer_ids) == ("create", (customer.id,))
+    assert record.changes["name"] == {"before": None, "after": name}
+
+
+@then("the audit trail is intact")
+def trail_intact(story: Story) -> None:
+    assert story.cm.audit.verify(story.actor).is_intact
 
 
 # -- a file cut off half-way (R-9.5) ------------------------------------------

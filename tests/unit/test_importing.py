@@ -7,7 +7,6 @@ and a re-run after a crash; approval of an import; the export → edit → impor
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -611,12 +610,11 @@ def _edited(rows: Iterator[dict[str, str]]) -> tuple[list[dict[str, str]], dict[
 
 @pytest.mark.slow
 def test_export_edit_import_changes_exactly_the_edited_fields(tenant: CustomerMaster, admin: Actor) -> None:
-    """5,000 customers where storage offers the bulk methods imports use
+    """2,000 customers where storage offers the bulk methods imports use
     (``ports.BulkCustomers``); a storage without them stores row by row, where 500 keep
-    the run short."""
+    the run short (its speed is measured by bench/bench_import.py, not here)."""
     with tenant.storage.unit_of_work() as uow:
-        count = 5000 if isinstance(uow.customers, BulkCustomers) else 500
-    started = time.perf_counter()
+        count = 2000 if isinstance(uow.customers, BulkCustomers) else 500
     _seed(tenant, admin, count)
     before = state(tenant, admin)
     export = tenant.exports.export(admin)
@@ -642,4 +640,3 @@ def test_export_edit_import_changes_exactly_the_edited_fields(tenant: CustomerMa
             assert {k: v for k, v in new["addresses"][0].items() if k != "city"} == {
                 k: v for k, v in old["addresses"][0].items() if k != "city"
             }
-    assert time.perf_counter() - started < 60

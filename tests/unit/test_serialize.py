@@ -87,11 +87,15 @@ def test_to_data_of_an_audit_record_keeps_nested_mappings_and_dates() -> None:
 
 
 def _token_sort_best(name: str, pairs: list[tuple[str, str]], threshold: float) -> Any:
-    best = process.extractOne(
+    """The best ``token_sort_ratio`` at or above ``threshold``, the lowest code of equals."""
+    found = process.extract(
         name, [o for _, o in pairs], scorer=fuzz.token_sort_ratio, processor=utils.default_process,
-        score_cutoff=threshold,
+        score_cutoff=threshold, limit=None,
     )  # fmt: skip
-    return None if best is None else (pairs[best[2]][0], best[0], best[1])
+    if not found:
+        return None
+    other, score, index = min(found, key=lambda hit: (-hit[1], pairs[hit[2]][0]))
+    return pairs[index][0], other, score
 
 
 names = st.text(alphabet="abcAB .,-'&éß12", max_size=14)

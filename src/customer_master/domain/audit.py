@@ -10,6 +10,11 @@ hash, so an erasure (R-4.4) can blank a value and its salt while every link stil
 A value whose salt is gone must be blank (``None``, ``""`` or ``ERASED``): otherwise
 blanking a salt would let anyone rewrite the value unseen.
 
+A bulk import seals one record per committed batch (R-11.1): operation ``import``, every
+customer of the batch named, and the change set of each under its id (``bulk_changes``).
+Each customer's entry is that customer's record for its timeline, its erasure and
+``verify`` (``customer_view``).
+
 >>> change_set({"name": "Old", "tags": []}, {"name": "New", "tags": []})
 {'name': {'before': 'Old', 'after': 'New'}}
 >>> from datetime import UTC, datetime
@@ -31,7 +36,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from attrs import evolve, field, frozen
 
@@ -103,7 +108,7 @@ def personal_paths(changes: Mapping[str, Any]) -> list[str]:
     """Paths of the personal values in a change set (also inside a merge's nested sets)."""
     paths = []
     for name, change in changes.items():
-        if not isinstance(change, Mapping):
+        if not _is_mapping(change):
             continue
         if name in PERSONAL_FIELDS and ("before" in change or "after" in change):
             paths += [f"{name}.{side}" for side in ("before", "after") if change.get(side) is not None]
@@ -147,6 +152,53 @@ def record_hash(record: AuditRecord) -> str:
         "previous_hash": record.previous_hash,
     }
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+# The operation of a record sealed for a batch of a bulk import (R-11.1).
+BULK = "import"
+
+
+def bulk_changes(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The changes of a batch's record: each customer's change set under its id.
+
+    >>> bulk_changes({"c1": {"name": {"before": "A", "after": "B"}}, "c2": {}})
+    {'c1': {'name': {'before': 'A', 'after': 'B'}}}
+    """
+    return {customer_id: dict(changes) for customer_id, changes in entries.items() if changes}
+
+
+def customer_view(record: AuditRecord, customer_id: str) -> AuditRecord:
+    """``record`` as one customer's record: a batch's record (``BULK``) narrowed to the
+    customer's entry — a ``create`` when the entry gives the customer its code, else an
+    ``update`` — any other record as it is. The view no longer matches the record's hash
+    (``verify`` reads records as stored).
+
+    >>> from datetime import UTC, datetime
+    >>> entries = {"c1": {"code": {"before": None, "after": "CUS-1"}},
+    ...            "c2": {"name": {"before": "A", "after": "B"}}}
+    >>> batch = AuditRecord(id="a1", tenant="t", operation=BULK, customer_ids=("c1", "c2"),
+    ...     actor="ana", occurred_at=datetime(2026, 1, 1, tzinfo=UTC), changes=bulk_changes(entries))
+    >>> views = [customer_view(batch, "c1"), customer_view(batch, "c2")]
+    >>> [(v.operation, v.customer_ids, list(v.changes)) for v in views]
+    [('create', ('c1',), ['code']), ('update', ('c2',), ['name'])]
+    """
+    if record.operation != BULK or customer_id not in record.changes:
+        return record
+    entry = record.changes[customer_id]
+    code = entry.get("code")
+    created = isinstance(code, Mapping) and code.get("before") is None
+    personal = {
+        path.partition(".")[2]: proof
+        for path, proof in record.personal.items()
+        if path.partition(".")[0] == customer_id
+    }
+    return evolve(
+        record,
+        operation="create" if created else "update",
+        customer_ids=(customer_id,),
+        changes=entry,
+        personal=personal,
+    )
 
 
 @frozen
@@ -198,24 +250,36 @@ def _problem(record: AuditRecord, previous: AuditRecord | None) -> str | None:
 
 
 def _copied_along(changes: Mapping[str, Any], paths: Iterable[str]) -> dict[str, Any]:
-    """``changes`` with the mappings on ``paths`` copied, so ``_put`` can replace values
-    without touching the record (the rest is shared: it is only read, to be encoded)."""
+    """``changes`` with the mappings on ``paths`` copied (each once), so ``_put`` can
+    replace values without touching the record (the rest is shared: it is only read, to
+    be encoded)."""
     copy = dict(changes)
+    copied: set[tuple[str, ...]] = set()
     for path in paths:
         node = copy
-        for part in path.split(".")[:-1]:
+        parts = path.split(".")[:-1]
+        for depth, part in enumerate(parts):
             inner = node.get(part)
-            if not isinstance(inner, Mapping):
+            if not _is_mapping(inner):
                 break
-            node[part] = dict(inner)
+            key = tuple(parts[: depth + 1])
+            if key not in copied:
+                node[part] = dict(inner)
+                copied.add(key)
             node = node[part]
     return copy
+
+
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """``isinstance(value, Mapping)``, answered at once for the plain dicts records hold
+    (the abstract check costs more than everything else a seal does per value)."""
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def _at(data: Mapping[str, Any], path: str) -> Any:
     node: Any = data
     for part in path.split("."):
-        node = node.get(part) if isinstance(node, Mapping) else None
+        node = node.get(part) if _is_mapping(node) else None
     return node
 
 

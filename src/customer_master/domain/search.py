@@ -24,7 +24,7 @@ pages.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from attrs import frozen
@@ -39,6 +39,8 @@ NAME_MATCHES: tuple[NameMatch, ...] = ("prefix", "fuzzy")
 # How alike (0–100) a name must be to a fuzzy search to be found: one wrong or swapped
 # letter in a word of six (83) passes, in a word of four (75) does not.
 FUZZY_THRESHOLD = 80.0
+# How many look-alike names the similar-name check (R-3.4) scores at most for a name.
+SIMILAR_CANDIDATES = 500
 
 
 def fold(text: str) -> str:
@@ -155,6 +157,30 @@ def look_alike_candidates(groups: Iterable[Sequence[tuple[str, str]]], cap: int)
         if len(candidates) >= cap:
             break
     return list(candidates.items())
+
+
+def rarest_starts(starts: Iterable[str], held: Mapping[str, int], cap: int = SIMILAR_CANDIDATES) -> list[str]:
+    """The word starts whose holders a similar-name check reads, as
+    ``look_alike_candidates`` takes them from ``held`` (how many hold each start): the
+    rarest first until ``cap`` holders, a start held ``cap`` times or more only when no
+    rarer one is held.
+
+    >>> rarest_starts(["sdn", "mak", "ked"], {"sdn": 501, "mak": 3, "ked": 40})
+    ['mak', 'ked']
+    """
+    chosen: list[str] = []
+    total = 0
+    for start in sorted(starts, key=lambda s: (held.get(s, 0), s)):
+        count = held.get(start, 0)
+        if count == 0:
+            continue
+        if count >= cap and total:
+            break
+        chosen.append(start)
+        total += count
+        if total >= cap:
+            break
+    return chosen
 
 
 def name_matches(name: str, search: str) -> bool:

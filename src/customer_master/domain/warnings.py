@@ -13,9 +13,9 @@ a tax-exemption certificate that has already expired.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
-from operator import itemgetter
+from typing import overload
 
 from rapidfuzz import fuzz, process, utils
 
@@ -58,26 +58,89 @@ def most_similar_name(
     name: str, candidates: Iterable[tuple[str, str]], threshold: float
 ) -> tuple[str, str, float] | None:
     """The candidate ``(code, name, score)`` whose name is most like ``name``, if any
-    scores at least ``threshold`` (0–100, case and punctuation ignored)."""
-    # Scored in one call into rapidfuzz (C), not one Python call per candidate: a bulk
-    # import scores hundreds of candidates a row, mostly the same ones row after row. So
-    # each name's words are folded and sorted once (``_sorted_words``, kept), and the
-    # plain ratio of the sorted forms is exactly ``token_sort_ratio`` of the names. The
-    # first of equal scores wins.
-    pairs = candidates if isinstance(candidates, list) else list(candidates)
-    others = list(map(itemgetter(1), pairs))
-    best = process.extractOne(
+    scores at least ``threshold`` (0–100, case and punctuation ignored); of equally alike
+    ones, the one with the first code, so the answer never depends on the candidates'
+    order.
+
+    >>> most_similar_name("Acme Trading", [("C9", "ACME Trading"), ("C2", "acme trading.")], 90)
+    ('C2', 'acme trading.', 100.0)
+    """
+    # Scored in one call into rapidfuzz (C), not one Python call per candidate: the
+    # plain ratio of the names' sorted words is exactly ``token_sort_ratio``, and each
+    # candidate's sorted words are made once (``LookAlikes``), not once per comparison.
+    alike = candidates if isinstance(candidates, LookAlikes) else LookAlikes.of(candidates)
+    found = process.extract(
         _sorted_words(name),
-        _all_sorted_words(others),
+        alike.words,
         scorer=fuzz.ratio,
         processor=None,
         score_cutoff=threshold,
+        limit=None,
     )
-    if best is None:
+    if not found:
         return None
-    _, score, index = best
-    code, other = pairs[index]
-    return code, other, score
+    _, score, index = min(found, key=lambda hit: (-hit[1], alike.codes[hit[2]]))
+    return alike.codes[index], alike.names[index], score
+
+
+class LookAlikes(Sequence[tuple[str, str]]):
+    """Candidates of the similar-name check, ``(code, name)`` pairs, each name kept with
+    its words sorted as the score compares them (``words``): a bulk import meets the same
+    candidates row after row, and joins them (``+``) without sorting their words again.
+
+    >>> pairs = LookAlikes.of([("C1", "Trading Acme")]) + LookAlikes.of([("C2", "Zeta")])
+    >>> list(pairs), pairs.words
+    ([('C1', 'Trading Acme'), ('C2', 'Zeta')], ['acme trading', 'zeta'])
+    """
+
+    __slots__ = ("codes", "names", "words")
+
+    def __init__(self, codes: list[str], names: list[str], words: list[str]) -> None:
+        self.codes = codes
+        self.names = names
+        self.words = words
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> LookAlikes:
+        codes: list[str] = []
+        names: list[str] = []
+        for code, name in pairs:
+            codes.append(code)
+            names.append(name)
+        return cls(codes, names, _all_sorted_words(names))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> LookAlikes: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, str] | LookAlikes:
+        if isinstance(index, slice):
+            return LookAlikes(self.codes[index], self.names[index], self.words[index])
+        return self.codes[index], self.names[index]
+
+    def append(self, pair: tuple[str, str]) -> None:
+        """Add a candidate at the end."""
+        self.codes.append(pair[0])
+        self.names.append(pair[1])
+        self.words.append(_sorted_words(pair[1]))
+
+    def without(self, code: str) -> LookAlikes:
+        """These candidates but the customer with ``code`` (a customer is not its own
+        look-alike)."""
+        if code not in self.codes:
+            return self
+        kept = [i for i, held in enumerate(self.codes) if held != code]
+        return LookAlikes(
+            [self.codes[i] for i in kept], [self.names[i] for i in kept], [self.words[i] for i in kept]
+        )
+
+    def __add__(self, other: LookAlikes) -> LookAlikes:
+        return LookAlikes(self.codes + other.codes, self.names + other.names, self.words + other.words)
 
 
 # Names already brought to their sorted words; emptied when it grows past its bound.

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from attrs import evolve
 
 from customer_master.actor import Actor
-from customer_master.domain.audit import AuditRecord, ChainReport, verify_chain
+from customer_master.domain.audit import AuditRecord, ChainReport, customer_view, verify_chain
 from customer_master.domain.masking import masked_data
 from customer_master.domain.timeline import Note, TimelineEntry, timeline
 from customer_master.errors import FieldError, NotFound, ValidationFailed
@@ -25,9 +25,10 @@ class AuditService:
         self._ctx = context
 
     def trail(self, actor: Actor, customer_id: str | None = None) -> Sequence[AuditRecord]:
-        """The tenant's audit records (or one customer's), oldest first (R-11.1); masked
-        for a reader without ``view_sensitive``, whose copy then no longer matches its
-        hashes (``verify`` checks the stored records)."""
+        """The tenant's audit records (or one customer's: a bulk import's batch record
+        narrowed to the customer's entry), oldest first (R-11.1); masked for a reader
+        without ``view_sensitive``, whose copy then no longer matches its hashes
+        (``verify`` checks the stored records)."""
         records, sees_sensitive = self._records(actor, customer_id)
         if sees_sensitive:
             return records
@@ -45,7 +46,8 @@ class AuditService:
             sees_sensitive = self._ctx.can(actor, "view_sensitive", config)
             if customer_id is None:
                 return uow.audit.for_tenant(actor.tenant), sees_sensitive
-            return uow.audit.for_customer(actor.tenant, customer_id), sees_sensitive
+            records = uow.audit.for_customer(actor.tenant, customer_id)
+            return [customer_view(record, customer_id) for record in records], sees_sensitive
 
     def add_note(self, actor: Actor, customer_id: str, text: str) -> Note:
         """Append an internal note; notes are never edited — a correction is a new note."""
@@ -84,9 +86,10 @@ class AuditService:
             self._ctx.require(actor, "customer.read", config)
             if uow.customers.get(actor.tenant, customer_id) is None:
                 raise NotFound("customer", customer_id)
+            records = uow.audit.for_customer(actor.tenant, customer_id)
             entries = timeline(
                 notes=uow.notes.for_customer(actor.tenant, customer_id),
-                audit=uow.audit.for_customer(actor.tenant, customer_id),
+                audit=[customer_view(record, customer_id) for record in records],
                 requests=uow.change_requests.list(actor.tenant, customer_id=customer_id),
             )
         if self._ctx.can(actor, "view_sensitive", config):

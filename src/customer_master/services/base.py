@@ -4,8 +4,7 @@ path of a change")."""
 
 from __future__ import annotations
 
-import secrets
-import uuid
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
@@ -14,24 +13,21 @@ from attrs import define, field, frozen
 
 from customer_master.actor import Actor
 from customer_master.domain.approvals import ChangeRequest
-from customer_master.domain.audit import AuditRecord, seal
+from customer_master.domain.audit import BULK, AuditRecord, bulk_changes, change_set, seal
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.events import Event, EventName
 from customer_master.domain.serialize import to_data
 from customer_master.errors import FieldWarning, Forbidden
+from customer_master.ids import new_id
 from customer_master.plugins import Hooks
 from customer_master.ports import Clock, ExchangeRates, Storage, UnitOfWork
 
 T = TypeVar("T")
 
 
-def new_id() -> str:
-    """A new opaque id (random UUID, hex)."""
-    return uuid.uuid4().hex
-
-
 def new_salt() -> str:
-    return secrets.token_hex(16)
+    """16 random bytes as hex, for one personal value's digest (R-11.2)."""
+    return os.urandom(16).hex()
 
 
 @define
@@ -86,9 +82,27 @@ class ServiceContext:
 
 
 @define
+class BulkAudit:
+    """The audit of one batch of a bulk import (R-11.1): each customer's data before its
+    first change of the batch and after its last, sealed as one record."""
+
+    before: dict[str, Mapping[str, Any] | None] = field(factory=dict)
+    after: dict[str, Mapping[str, Any]] = field(factory=dict)
+
+    def add(self, customer_id: str, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> None:
+        self.before.setdefault(customer_id, before)
+        self.after[customer_id] = after
+
+    def changes(self) -> dict[str, Any]:
+        """Each changed customer's change set, by id."""
+        return bulk_changes({i: change_set(self.before[i], after) for i, after in self.after.items()})
+
+
+@define
 class Transaction:
     """One operation in progress: its unit of work, and the audit record and events it
-    writes alongside the change."""
+    writes alongside the change. With ``bulk`` set (a batch of an import) the customers'
+    changes are gathered for one record, ``seal_bulk``."""
 
     uow: UnitOfWork
     actor: Actor
@@ -96,6 +110,7 @@ class Transaction:
     correlation_id: str | None = None
     approved: ChangeRequest | None = None
     events: list[tuple[Event, Mapping[str, Any]]] = field(factory=list)
+    bulk: BulkAudit | None = None
 
     @property
     def tenant(self) -> str:
@@ -136,6 +151,31 @@ class Transaction:
         sealed = seal(record, previous=self.uow.audit.last(self.tenant), salt=self.context.make_salt)
         self.uow.audit.append(sealed)
         return sealed
+
+    def audit_customer(
+        self,
+        operation: str,
+        customer_id: str,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any],
+        changes: Mapping[str, Any] | None = None,
+    ) -> None:
+        """The audit of one customer's change from ``before`` to ``after`` (plain data):
+        its own record, or in a bulk batch its entry in the batch's record. ``changes``
+        is their change set when the caller has it already."""
+        if self.bulk is not None:
+            self.bulk.add(customer_id, before, after)
+        else:
+            self.audit(
+                operation, [customer_id], changes if changes is not None else change_set(before, after)
+            )
+
+    def seal_bulk(self) -> AuditRecord | None:
+        """Seal the batch's gathered changes as one record (none when nothing changed) and
+        leave bulk mode."""
+        bulk, self.bulk = self.bulk, None
+        changes = bulk.changes() if bulk is not None else {}
+        return self.audit(BULK, list(changes), changes) if changes else None
 
     def route(
         self,

@@ -22,7 +22,14 @@ from typing import Self
 from customer_master.domain.audit import AuditRecord
 from customer_master.domain.customer import Customer
 from customer_master.domain.events import Event
-from customer_master.domain.search import CustomerQuery, Page, look_alike_candidates, word_starts
+from customer_master.domain.search import (
+    SIMILAR_CANDIDATES,
+    CustomerQuery,
+    Page,
+    rarest_starts,
+    word_starts,
+)
+from customer_master.domain.warnings import LookAlikes
 from customer_master.errors import Conflict
 from customer_master.ports import (
     ApiKeyRepository,
@@ -40,10 +47,6 @@ from customer_master.ports import (
     Outbox,
     UnitOfWork,
 )
-
-# How many look-alike names of its own batch a row's similar-name check scores at most,
-# on top of storage's answer (which storage caps too).
-SIMILAR_CANDIDATES = 500
 
 # How many generated codes a batch asks storage about at once (``expect_codes``).
 CODES_AHEAD = 1000
@@ -69,11 +72,16 @@ class BatchCustomers:
         self._tenant = tenant
         self._bulk = inner if isinstance(inner, BulkCustomers) else None
         self._holders: dict[CustomerKey, Sequence[str]] = {}
-        self._names: dict[str, Sequence[tuple[str, str]]] = {}
+        # Look-alike names in storage by word start: how many hold each, and the holders
+        # of the starts the batch's names need (rarest first), their words sorted once.
+        self._start_counts: dict[str, int] = {}
+        self._look_alikes: dict[str, LookAlikes] = {}
+        self._names: set[str] = set()
         self._written: dict[str, Customer] = {}  # what this batch wrote, latest value
         self._written_keys: dict[CustomerKey, set[str]] = {}
         # Active customers the batch wrote, by word start: {id: (code, name)}.
         self._written_starts: dict[str, dict[str, tuple[str, str]]] = {}
+        self._written_alikes: dict[str, LookAlikes] = {}  # the same, as look-alikes
         self._removed: set[str] = set()
         self._pending: list[Customer] = []  # added, not yet stored
         self._loaded: dict[str, Customer | None] = {}
@@ -83,12 +91,19 @@ class BatchCustomers:
         return self._bulk is not None
 
     def prefetch(self, keys: Collection[CustomerKey], names: Collection[str]) -> None:
-        """Ask storage once for every key and name the batch will look up."""
+        """Ask storage once for every key and name the batch will look up: the holders of
+        the keys, and for the names the holders of their rarest word starts."""
         if self._bulk is None:
             return
         found = self._bulk.holders_of_keys(self._tenant, keys)
         self._holders.update({key: tuple(found.get(key, ())) for key in keys})
-        self._names.update(self._bulk.similar_name_candidates_for(self._tenant, names))
+        starts = {name: word_starts(name) for name in names}
+        counts = self._bulk.look_alike_counts(self._tenant, set().union(*starts.values()))
+        self._start_counts.update(counts)
+        needed = {start for held in starts.values() for start in rarest_starts(held, counts)}
+        holders = self._bulk.look_alike_holders(self._tenant, needed - self._look_alikes.keys())
+        self._look_alikes.update({start: LookAlikes.of(pairs) for start, pairs in holders.items()})
+        self._names.update(names)
 
     def expect_codes(self, codes: Iterable[str]) -> None:
         """Codes about to be drawn and checked (generated codes, in order): when the
@@ -145,6 +160,7 @@ class BatchCustomers:
             self._written_keys[key].discard(customer_id)
         for start in word_starts(old.name) if old is not None else ():
             self._written_starts[start].pop(customer_id, None)
+            self._written_alikes.pop(start, None)  # made again when next asked
         if customer is None:
             self._written.pop(customer_id, None)
             self._removed.add(customer_id)
@@ -156,6 +172,9 @@ class BatchCustomers:
             pair = (customer.code, customer.name)
             for start in word_starts(customer.name):
                 self._written_starts.setdefault(start, {})[customer_id] = pair
+                alikes = self._written_alikes.get(start)
+                if alikes is not None:
+                    alikes.append(pair)
 
     # -- reads ----------------------------------------------------------------------
 
@@ -186,23 +205,25 @@ class BatchCustomers:
         return self._lookup(("email", email.lower()), lambda: self._inner.find_by_email(tenant, email))
 
     def similar_name_candidates(self, tenant: str, name: str) -> Iterable[tuple[str, str]]:
+        """Storage's look-alikes of ``name`` and the batch's own, taken as storage takes
+        them (``search.rarest_starts``): the rarest word starts first, up to the bound."""
         if name not in self._names:
             return self._inner.similar_name_candidates(tenant, name)
-        stored = self._names[name]
-        # The batch's own customers are not in the prefetched answer: those that share
-        # a word start with ``name`` come after, chosen as the storage chooses
-        # (``look_alike_candidates``: rarest starts first, common ones only for want of
-        # others), up to the same bound.
-        room = SIMILAR_CANDIDATES - len(stored)
-        if room <= 0:
-            return stored
-        held = [found for start in word_starts(name) if (found := self._written_starts.get(start))]
-        groups = [
-            list(pairs.values())
-            for pairs in sorted(held, key=len)
-            if pairs and (len(pairs) < SIMILAR_CANDIDATES or not stored)
-        ]
-        return [*stored, *look_alike_candidates(groups, room)] if groups else stored
+        starts = word_starts(name)
+        held = {s: self._start_counts.get(s, 0) + len(self._written_starts.get(s, ())) for s in starts}
+        candidates = LookAlikes([], [], [])
+        for start in rarest_starts(starts, held):
+            part = self._look_alikes.get(start) or LookAlikes([], [], [])
+            if self._written_starts.get(start):
+                part = part + self._written_look_alikes(start)
+            candidates = candidates + part[: SIMILAR_CANDIDATES - len(candidates)]
+        return candidates
+
+    def _written_look_alikes(self, start: str) -> LookAlikes:
+        found = self._written_alikes.get(start)
+        if found is None:
+            found = self._written_alikes[start] = LookAlikes.of(self._written_starts[start].values())
+        return found
 
     def list(self, tenant: str, query: CustomerQuery) -> Page:
         self.flush()

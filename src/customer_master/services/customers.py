@@ -29,7 +29,7 @@ from customer_master.domain.records import ReadContext
 from customer_master.domain.search import CustomerQuery, Page, query_errors
 from customer_master.domain.serialize import to_data
 from customer_master.domain.uniqueness import uniqueness_errors
-from customer_master.domain.warnings import customer_warnings
+from customer_master.domain.warnings import LookAlikes, customer_warnings
 from customer_master.errors import (
     BusinessRuleViolation,
     Conflict,
@@ -197,7 +197,7 @@ class CustomerService:
         customer = evolve(draft, code=self._next_code(tx, config)) if draft.code == _PENDING_CODE else draft
         tx.uow.customers.add(customer)
         data = to_data(customer)
-        tx.audit("create", [customer.id], change_set(None, data))
+        tx.audit_customer("create", customer.id, None, data)
         tx.emit("customer_created", {"customer": customer}, {"customer": data})
         return Outcome(customer, warnings)
 
@@ -205,12 +205,13 @@ class CustomerService:
         self, tx: Transaction, current: Customer, changed: Customer, warnings: tuple[FieldWarning, ...]
     ) -> Outcome[Customer]:
         stored = tx.uow.customers.update(changed, expected_version=current.version)
-        delta = change_set(to_data(current), to_data(stored))
-        tx.audit("update", [stored.id], delta)
+        before, after = to_data(current), to_data(stored)
+        delta = change_set(before, after)
+        tx.audit_customer("update", stored.id, before, after, delta)
         tx.emit(
             "customer_updated",
             {"customer": stored, "changes": delta},
-            {"customer": to_data(stored), "changes": delta},
+            {"customer": after, "changes": delta},
         )
         return Outcome(stored, warnings)
 
@@ -395,9 +396,10 @@ class CustomerService:
     def _warnings(
         self, uow: UnitOfWork, config: TenantConfiguration, customer: Customer
     ) -> tuple[FieldWarning, ...]:
-        candidates = uow.customers.similar_name_candidates(customer.tenant, customer.name)
+        found = uow.customers.similar_name_candidates(customer.tenant, customer.name)
+        candidates = found if isinstance(found, LookAlikes) else LookAlikes.of(found)
         if customer.code != _PENDING_CODE:  # a new customer is not among them yet
-            candidates = [(code, name) for code, name in candidates if code != customer.code]
+            candidates = candidates.without(customer.code)
         today = self._ctx.clock.today(config.settings.time_zone)
         return tuple(customer_warnings(customer, config.settings, today=today, similar_candidates=candidates))
 

@@ -24,14 +24,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
-from attrs import evolve, frozen
+from attrs import define, evolve, field, frozen
 
 from customer_master.actor import Actor
 from customer_master.domain.approvals import ChangeRequest
+from customer_master.domain.audit import change_set
 from customer_master.domain.columns import Sources, changes_for, column_of, new_payload
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
-from customer_master.domain.import_report import ImportResult, OutcomeSink, RowOutcome, RowProblem
+from customer_master.domain.folding import FileGroups
+from customer_master.domain.import_report import ImportResult, Outcome, OutcomeSink, RowOutcome, RowProblem
 from customer_master.domain.importing import (
     HeaderPlan,
     ImportOptions,
@@ -40,6 +42,7 @@ from customer_master.domain.importing import (
     SourceRow,
     match_keys,
 )
+from customer_master.domain.serialize import to_data
 from customer_master.errors import (
     BusinessRuleViolation,
     CustomerMasterError,
@@ -47,7 +50,7 @@ from customer_master.errors import (
     FieldWarning,
     ValidationFailed,
 )
-from customer_master.services.base import ServiceContext, Transaction
+from customer_master.services.base import BulkAudit, ServiceContext, Transaction
 from customer_master.services.batching import BatchUnitOfWork
 from customer_master.services.customers import CustomerService
 
@@ -92,7 +95,12 @@ class ImportService:
         ``SourceRow`` also brings its row number and problems). Every row's outcome goes
         to ``on_outcome`` when given (the result then keeps only counts and the first
         failures, so a million-row file needs no memory for its report), else into the
-        result. ``checksum`` (the file's SHA-256) is carried into the result."""
+        result. ``checksum`` (the file's SHA-256) is carried into the result.
+
+        Rows that can be read twice (a list, a reader of a file) are read twice when
+        duplicates update: first for their keys only, so that rows of the file that are
+        one customer are folded, in file order, into one change (``_group``); a one-shot
+        iterator is imported row by row."""
         options = options or ImportOptions()
         config = self._checked(actor, options)
         if not options.validate_only:
@@ -100,10 +108,10 @@ class ImportService:
         result = ImportResult(
             validate_only=options.validate_only, keep_outcomes=on_outcome is None, checksum=checksum
         )
-        seen = SeenKeys()
+        state = _Progress(groups=_groups(rows, options))
         source = _Source(rows, options)
         for batch in source.batches(options.batch_size):
-            outcomes, stop = self._batch(actor, batch, options, seen)
+            outcomes, stop = self._batch(actor, batch, options, state)
             for outcome in outcomes:
                 result.add(outcome)
                 if on_outcome is not None:
@@ -118,24 +126,26 @@ class ImportService:
         return result
 
     def _batch(
-        self, actor: Actor, batch: Sequence[_Row], options: ImportOptions, seen: SeenKeys
+        self, actor: Actor, batch: Sequence[_Row], options: ImportOptions, state: _Progress
     ) -> tuple[list[RowOutcome], bool]:
         """One batch in one unit of work; ``True`` when the import must stop here."""
+        seen = state.seen
+        state.taken = []
         if options.validate_only:
             with self._ctx.storage.unit_of_work() as uow:  # never committed: a dry run
                 tx = Transaction(uow=uow, actor=actor, context=self._ctx)
-                outcomes, stop = self._rows(tx, batch, options, seen)
+                outcomes, stop = self._rows(tx, batch, options, state)
             seen.commit()
             return outcomes, stop
         done: list[RowOutcome] = []
         try:
             with self._ctx.transaction(actor) as tx:
-                outcomes, stop = self._rows(tx, batch, options, seen, done=done)
+                outcomes, stop = self._rows(tx, batch, options, state, done=done)
         except CustomerMasterError as failure:
             # Storing failed (a key taken meanwhile, a version conflict): nothing of the
             # batch stays, and every row of it says so.
             seen.discard()
-            return _rolled_back(batch, done, failure), options.stop_on_error
+            return _rolled_back(state.taken, done, failure), options.stop_on_error
         seen.commit()
         return outcomes, stop
 
@@ -144,29 +154,43 @@ class ImportService:
         tx: Transaction,
         batch: Sequence[_Row],
         options: ImportOptions,
-        seen: SeenKeys,
+        state: _Progress,
         *,
         done: list[RowOutcome] | None = None,
     ) -> tuple[list[RowOutcome], bool]:
         """The batch's rows through one ``BatchUnitOfWork`` over ``tx``'s unit of work:
-        its keys and names looked up at once, its writes stored together at the end."""
+        its keys and names looked up at once, its writes stored together at the end, and
+        one audit record for the batch (R-11.1). A row that is one customer with later
+        rows of the file waits for the last of them (``_group``)."""
         config = tx.uow.configuration.get(tx.tenant)
         outcomes = done if done is not None else []
         batch_uow = BatchUnitOfWork(tx.uow, tx.tenant)
         tx.uow = batch_uow
+        tx.bulk = BulkAudit()
         try:
             keys = {(k.kind, k.value) for row in batch for k in row.keys}
             names = {n for row in batch if (n := row.cells.get("name", "").strip())}
             batch_uow.batch_customers.prefetch(keys, names)
             stop = False
             for row in batch:
-                outcome = self._row(tx, config, row, options, seen)
-                outcomes.append(outcome)
-                if outcome.outcome == "failed" and options.stop_on_error:
+                members = state.members(row)
+                if not members:
+                    continue  # waits for its group's last row
+                state.taken.extend(members)
+                found = (
+                    [self._row(tx, config, row, options, state.seen)]
+                    if len(members) == 1
+                    else self._group(tx, config, members, options, state.seen)
+                )
+                outcomes.extend(found)
+                if options.stop_on_error and any(o.outcome == "failed" for o in found):
                     stop = True
                     break
+            if not options.validate_only:
+                tx.seal_bulk()
             batch_uow.flush()
         finally:
+            tx.bulk = None
             tx.uow = batch_uow.inner
         return outcomes, stop
 
@@ -176,8 +200,7 @@ class ImportService:
         self, tx: Transaction, config: TenantConfiguration, row: _Row, options: ImportOptions, seen: SeenKeys
     ) -> RowOutcome:
         if row.problems:
-            problems = tuple(RowProblem("", "unreadable", p) for p in row.problems)
-            return RowOutcome(row=row.number, outcome="failed", problems=problems)
+            return _unreadable(row)
         keys = row.keys
         earlier = seen.first_row(keys)
         holders = self._holders(tx, keys)
@@ -273,6 +296,97 @@ class ImportService:
             self._customers.store_change(tx, holder, changed, warnings)
         return RowOutcome(row=row.number, outcome="updated", customer=holder.code, warnings=notes)
 
+    def _group(
+        self,
+        tx: Transaction,
+        config: TenantConfiguration,
+        members: Sequence[_Row],
+        options: ImportOptions,
+        seen: SeenKeys,
+    ) -> list[RowOutcome]:
+        """Rows of the file that are one customer, folded in file order into one change
+        (R-9.5): the stored customer they match, or a new one drafted from the first
+        row, is changed by each row in turn as that row alone would change it, and the
+        result is stored once — not at all when it is what the customer already holds,
+        so that importing the same file again writes nothing."""
+        outcomes = {m.number: _unreadable(m) for m in members if m.problems}
+        readable = [m for m in members if not m.problems]
+        keys = tuple(dict.fromkeys(key for m in readable for key in m.keys))
+        holders = self._holders(tx, keys)
+        if holders is not None and len(holders[1]) > 1:
+            ambiguous = self._row(tx, config, readable[0], options, seen)
+            return [outcomes.get(m.number) or evolve(ambiguous, row=m.number) for m in members]
+        folded = _Fold(holders[1][0] if holders else None)
+        for member in readable:
+            problem = self._fold(tx, config, folded, member)
+            if problem is not None:
+                outcomes[member.number] = problem
+        seen.add(keys, row=members[0].number)
+        outcomes.update(self._store_fold(tx, config, folded, options))
+        return [outcomes[m.number] for m in members]
+
+    def _fold(
+        self, tx: Transaction, config: TenantConfiguration, folded: _Fold, member: _Row
+    ) -> RowOutcome | None:
+        """Lay ``member`` over the fold; the row's failure, if it has one."""
+        current = folded.current
+        if current is None:
+            payload, sources, problems = new_payload(member.cells)
+            try:
+                draft, warnings = self._customers.check_new(tx, config, payload)
+            except ValidationFailed as invalid:
+                return _failed(member, [*problems, *invalid.errors], sources)
+            if problems:
+                return _failed(member, problems, sources)
+            folded.add(member, draft, _notes(member, warnings, sources), warnings)
+            return None
+        changes, sources, problems = changes_for(current, member.cells)
+        code = folded.holder.code if folded.holder else None
+        try:
+            changed, warnings = self._customers.check_change(tx, config, current, changes)
+        except ValidationFailed as invalid:
+            return _failed(member, [*problems, *invalid.errors], sources, customer=code)
+        except BusinessRuleViolation as refused:
+            return RowOutcome(row=member.number, outcome="failed", customer=code, message=str(refused))
+        if problems:
+            return _failed(member, problems, sources, customer=code)
+        folded.add(member, changed or current, _notes(member, warnings, sources), warnings)
+        return None
+
+    def _store_fold(
+        self, tx: Transaction, config: TenantConfiguration, folded: _Fold, options: ImportOptions
+    ) -> dict[int, RowOutcome]:
+        """Store the folded change once; each of its rows' outcome."""
+        current, holder = folded.current, folded.holder
+        if current is None or not folded.rows:
+            return {}
+        together = ", ".join(str(m.number) for m in folded.rows)
+        verb: Outcome
+        if holder is None:
+            verb, code = "created", None
+            if not options.validate_only:
+                code = self._customers.store_new(tx, config, current, folded.warnings).applied.code
+        elif not change_set(to_data(holder), to_data(current)):
+            verb, code = "skipped", holder.code
+        else:
+            verb, code = "updated", holder.code
+            if not options.validate_only:
+                self._customers.store_change(tx, holder, current, folded.warnings)
+        if verb == "skipped":
+            message = f"unchanged: rows {together} say what customer {code} already holds"
+        else:
+            message = f"rows {together} of this file are one customer: folded into one change"
+        return {
+            member.number: RowOutcome(
+                row=member.number,
+                outcome=verb if index == 0 or verb == "skipped" else "updated",  # the rest fold in
+                customer=code,
+                message=message,
+                warnings=tuple(notes),
+            )
+            for index, (member, notes) in enumerate(zip(folded.rows, folded.notes, strict=True))
+        }
+
     def _holders(self, tx: Transaction, keys: Sequence[MatchKey]) -> tuple[MatchKey, list[Customer]] | None:
         """The first key some customer holds, with every customer holding it; a
         merged-away holder stands for the customer it was merged into (R-8.1)."""
@@ -334,10 +448,12 @@ class ImportService:
             )
         options = ImportOptions.from_data(payload["options"])
         result = ImportResult(checksum=payload["checksum"])
-        seen = SeenKeys()
-        for batch in _Source(_source_rows(rows), options).batches(options.batch_size):
-            outcomes, stop = self._rows(tx, batch, options, seen)
-            seen.commit()
+        kept = list(_source_rows(rows))
+        state = _Progress(groups=_groups(kept, options))
+        for batch in _Source(kept, options).batches(options.batch_size):
+            state.taken = []
+            outcomes, stop = self._rows(tx, batch, options, state)
+            state.seen.commit()
             for outcome in outcomes:
                 result.add(outcome)
             if stop:
@@ -367,6 +483,66 @@ class ImportService:
             )
 
 
+@define
+class _Progress:
+    """Where an import stands across its batches: the keys of the rows imported so far,
+    the rows of the file that are one customer (``None`` when not grouped) with those
+    waiting for their group's last row, and the rows the current batch took."""
+
+    seen: SeenKeys = field(factory=SeenKeys)
+    groups: FileGroups | None = None
+    waiting: dict[int, list[_Row]] = field(factory=dict)
+    taken: list[_Row] = field(factory=list)
+
+    def members(self, row: _Row) -> list[_Row]:
+        """The rows to import now that ``row`` has come: itself, or its whole group when
+        it is the group's last row; none while the group waits for more."""
+        span = self.groups.span(row.number) if self.groups is not None else None
+        if span is None:
+            return [row]
+        first, last = span
+        if row.number != last:
+            self.waiting.setdefault(first, []).append(row)
+            return []
+        return [*self.waiting.pop(first, []), row]
+
+
+@define
+class _Fold:
+    """The change a group of rows makes, row by row: the stored customer they match (if
+    any), the customer as the rows so far make it, the rows that took part with their
+    warnings as row notes, and the warnings of the last change."""
+
+    holder: Customer | None
+    current: Customer | None = None
+    rows: list[_Row] = field(factory=list)
+    notes: list[list[RowProblem]] = field(factory=list)
+    warnings: tuple[FieldWarning, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        self.current = self.holder
+
+    def add(
+        self, row: _Row, customer: Customer, notes: list[RowProblem], warnings: tuple[FieldWarning, ...]
+    ) -> None:
+        self.current = customer
+        self.rows.append(row)
+        self.notes.append(notes)
+        self.warnings = warnings
+
+
+def _groups(rows: Iterable[Mapping[str, str]], options: ImportOptions) -> FileGroups | None:
+    """The rows that are one customer, found in a first pass over ``rows`` for their keys
+    alone — when duplicates update and the rows can be read again (not a one-shot
+    iterator)."""
+    if options.on_duplicate != "update" or iter(rows) is rows:
+        return None
+    groups = FileGroups()
+    for row in _Source(rows, options).rows():
+        groups.add(row.number, row.keys)
+    return groups
+
+
 class _Source:
     """The rows of a file, numbered and read through the column mapping, in batches."""
 
@@ -376,7 +552,7 @@ class _Source:
         self._plans: dict[tuple[str, ...], HeaderPlan] = {}
         self.ignored: tuple[str, ...] = ()
 
-    def _read(self) -> Iterator[_Row]:
+    def rows(self) -> Iterator[_Row]:
         for index, source in enumerate(self._rows, start=2):
             headers = tuple(source)
             plan = self._plans.get(headers)
@@ -389,7 +565,7 @@ class _Source:
             yield _Row(number, cells, problems, plan, match_keys(cells))
 
     def batches(self, size: int) -> Iterator[list[_Row]]:
-        rows = self._read()
+        rows = self.rows()
         while batch := list(islice(rows, size)):
             yield batch
 
@@ -399,6 +575,11 @@ def _failed(
 ) -> RowOutcome:
     problems = tuple(RowProblem(_column(row, e.path, sources), e.code, e.message) for e in errors)
     return RowOutcome(row=row.number, outcome="failed", customer=customer, problems=problems)
+
+
+def _unreadable(row: _Row) -> RowOutcome:
+    problems = tuple(RowProblem("", "unreadable", p) for p in row.problems)
+    return RowOutcome(row=row.number, outcome="failed", problems=problems)
 
 
 def _notes(row: _Row, warnings: Iterable[FieldWarning], sources: Sources) -> list[RowProblem]:
@@ -412,7 +593,7 @@ def _column(row: _Row, path: str, sources: Sources) -> str:
 
 
 def _rolled_back(batch: Sequence[_Row], done: Sequence[RowOutcome], failure: Exception) -> list[RowOutcome]:
-    first, last = batch[0].number, batch[-1].number
+    first, last = min(r.number for r in batch), max(r.number for r in batch)
     message = f"not imported: the batch of rows {first}–{last} was rolled back ({failure})"
     by_row = {o.row: o for o in done}
     return [

@@ -40,14 +40,14 @@ def downgrade() -> None:
 
 
 def _backfill() -> None:
-    """Documents for the stored customers, in batches, through the adapter's own
-    relational reader of revision 0001's rows (``customers.relational_customers``)."""
+    """Documents for the stored customers, in batches, through the adapter's frozen
+    reader of revision 0001's rows (``legacy.relational_customers``)."""
     # Imported here: the adapter's mapping is only needed when there are rows to fill.
-    from customer_master_sql.customers import relational_customers
+    from customer_master_sql.legacy import relational_customers, stored_customers
     from customer_master_sql.mapping import customer_document
-    from customer_master_sql.tables import customers
 
     connection = op.get_bind()
+    customers = stored_customers(connection)
     c = customers.c
     columns = [column for column in customers.c if column.name != "document"]
     after: tuple[str, str] = ("", "")
