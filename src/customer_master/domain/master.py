@@ -77,7 +77,7 @@ def read_master(data: Mapping[str, object], ctx: ReadContext) -> dict[str, Any]:
         "legal_entity": _legal_entity(r, ctx),
         "email": r.normalised("email", normalise_email),
         "billing_email": r.normalised("billing_email", normalise_email),
-        "phone": r.normalised("phone", lambda p: normalise_phone(p, ctx.default_country), max_length=40),
+        "phone": r.normalised("phone", lambda p: normalise_phone(p, ctx.phone_region()), max_length=40),
         "website": r.normalised("website", normalise_website, max_length=2048),
         "customer_type": r.choice("customer_type", config.allowed_values("customer_type") or CUSTOMER_TYPES),
         "tags": r.strings("tags"),
