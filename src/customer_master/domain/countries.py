@@ -20,7 +20,6 @@ look-up (a few tens of milliseconds), and never when ``customer_master`` is impo
 
 from __future__ import annotations
 
-import gzip
 import re
 import unicodedata
 from functools import cache
@@ -71,6 +70,8 @@ class CountryIndex:
         names: dict[str, str] = {}
         codes: dict[str, str] = {}
         suggestible: dict[str, str] = {}
+        import gzip
+
         text = gzip.decompress(path.read_bytes()).decode("utf-8")
         for line in text.splitlines():
             if line.startswith("#"):

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from datetime import date
 from operator import itemgetter
 
-from rapidfuzz import fuzz, process, utils
 
 from customer_master.domain.config import TenantSettings
 from customer_master.domain.customer import Customer
@@ -58,24 +57,32 @@ def most_similar_name(
     name: str, candidates: Iterable[tuple[str, str]], threshold: float
 ) -> tuple[str, str, float] | None:
     """The candidate ``(code, name, score)`` whose name is most like ``name``, if any
-    scores at least ``threshold`` (0–100, case and punctuation ignored)."""
+    scores at least ``threshold`` (0–100, case and punctuation ignored). Of equally
+    alike candidates the one with the lowest code is named, whatever order storage
+    gave them in (R-3.4: the same file names the same customer on every run).
+
+    >>> most_similar_name("Acme Trading", [("CUS-0009", "ACME Trading"), ("CUS-0002", "Acme trading")], 90)
+    ('CUS-0002', 'Acme trading', 100.0)
+    """
+    from rapidfuzz import fuzz, process
+
     # Scored in one call into rapidfuzz (C), not one Python call per candidate: a bulk
     # import scores hundreds of candidates a row, mostly the same ones row after row. So
     # each name's words are folded and sorted once (``_sorted_words``, kept), and the
-    # plain ratio of the sorted forms is exactly ``token_sort_ratio`` of the names. The
-    # first of equal scores wins.
+    # plain ratio of the sorted forms is exactly ``token_sort_ratio`` of the names.
     pairs = candidates if isinstance(candidates, list) else list(candidates)
     others = list(map(itemgetter(1), pairs))
-    best = process.extractOne(
+    found = process.extract(
         _sorted_words(name),
         _all_sorted_words(others),
         scorer=fuzz.ratio,
         processor=None,
         score_cutoff=threshold,
+        limit=None,
     )
-    if best is None:
+    if not found:
         return None
-    _, score, index = best
+    _, score, index = min(found, key=lambda match: (-match[1], pairs[match[2]][0]))
     code, other = pairs[index]
     return code, other, score
 
@@ -100,5 +107,7 @@ def _sorted_words(name: str) -> str:
     if words is None:
         if len(_SORTED_WORDS) >= _SORTED_WORDS_KEPT:
             _SORTED_WORDS.clear()
+        from rapidfuzz import utils
+
         words = _SORTED_WORDS[name] = " ".join(sorted(utils.default_process(name).split()))
     return words
