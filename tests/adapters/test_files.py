@@ -215,7 +215,7 @@ def test_import_then_export_from_the_command_line(database: str, tmp_path: Path)
     assert "not a valid e-mail" in done.output
     assert report.read_text(encoding="utf-8").splitlines()[1:] == [
         "2,created,CUS-0001,,,",
-        "3,failed,,email,invalid,is not a valid e-mail address: An email address must have an @-sign.",
+        "3,failed,,email,invalid,'nope' is not a valid e-mail address: An email address must have an @-sign.",
     ]
     exported = runner.invoke(
         commands, ["--url", database, "export", str(tmp_path / "out.xlsx"), "--tenant", "acme"]

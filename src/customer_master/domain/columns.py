@@ -33,6 +33,7 @@ from typing import Any
 from attrs import define, field, frozen
 
 from customer_master.domain.customer import CLASSIFIED_FIELDS, Customer
+from customer_master.domain.reading import shown
 from customer_master.domain.records import ADDRESS_FIELDS
 from customer_master.errors import FieldError
 
@@ -364,7 +365,7 @@ def _flag(text: str, column: str, problems: list[FieldError]) -> bool:
     if word in _TRUE:
         return True
     if word not in _FALSE:
-        problems.append(FieldError(column, "not_a_boolean", "must be yes or no"))
+        problems.append(FieldError(column, "not_a_boolean", f"{shown(text)} must be yes or no"))
     return False
 
 
@@ -377,7 +378,9 @@ def _metadata(text: str, problems: list[FieldError]) -> dict[str, Any]:
         value = None
     if not isinstance(value, dict):
         problems.append(
-            FieldError(METADATA, "not_an_object", 'must be a JSON object, e.g. {"size": "large"}')
+            FieldError(
+                METADATA, "not_an_object", f'{shown(text)} must be a JSON object, e.g. {{"size": "large"}}'
+            )
         )
         return {}
     return value

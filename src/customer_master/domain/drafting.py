@@ -113,7 +113,7 @@ def apply_changes(
     r = ctx.reader(changes, "")
     r.only((*MASTER_FIELDS, *RELATED, "overrides", "code"))
     if "code" in changes and changes["code"] != current.code:
-        r.error("code", "read_only", "a customer's code cannot be changed")
+        r.refuse("code", "read_only", f"cannot replace code {current.code}: a customer's code never changes")
     addresses = current.addresses
     if "addresses" in changes:
         addresses = apply_actions(current.addresses, r.items("addresses"), read_address, ctx)

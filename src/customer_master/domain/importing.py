@@ -25,7 +25,7 @@ ignoring case (R-9.3).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from attrs import field, frozen
@@ -64,6 +64,7 @@ __all__ = [
 OnDuplicate = Literal["skip", "update", "error"]
 ON_DUPLICATE: tuple[OnDuplicate, ...] = ("skip", "update", "error")
 MAX_BATCH = 1000
+
 
 class SourceRow(dict[str, str]):
     """A row as a reader hands it over: text cells by header, the row's number in the

@@ -11,7 +11,8 @@ tenant's custom field or dimension type ``salesforce_annual_revenue``, else
 a column nothing takes is listed once as ignored.
 
 >>> from customer_master.domain.config import CustomField, TenantConfiguration
->>> tenant = TenantConfiguration(tenant="acme", custom_fields=(CustomField(name="employees", type="integer"),))
+>>> employees = CustomField(name="employees", type="integer")
+>>> tenant = TenantConfiguration(tenant="acme", custom_fields=(employees,))
 >>> mapping = ColumnMapping(columns={"Company": "name", "Land": "address_country"},
 ...                         kept={"Staff": "employees", "Owner": "owner"},
 ...                         values={"address_country": {"Blighty": "GB"}}, only_mapped=True)
@@ -124,8 +125,10 @@ class HeaderPlan:
         """The file's header that feeds a row-format column (what a problem names)."""
         for header, target in self.columns.items():
             street = _STREET.match(target)
-            if target == column or self.fallbacks.get(header) == column or (
-                street is not None and column in {street.group(1) + n for n in _STREET_LINES}
+            if (
+                target == column
+                or self.fallbacks.get(header) == column
+                or (street is not None and column in {street.group(1) + n for n in _STREET_LINES})
             ):
                 return header
         return column

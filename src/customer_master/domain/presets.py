@@ -16,9 +16,10 @@ external reference: Salesforce does not keep it unique, and as a match key (R-9.
 accounts sharing one would be taken for one customer.
 
 >>> plan = PRESETS["salesforce"].plan(["Id", "Name", "BillingCountry", "Type", "AnnualRevenue"])
->>> plan.cells({"Id": "001A", "Name": "Acme", "BillingCountry": "UK", "Type": "wholesale",
-...             "AnnualRevenue": "5000000"})
-{'external_ref_salesforce': '001A', 'name': 'Acme', 'address_country': 'UK', 'customer_type': 'wholesale', 'kind': 'company'}
+>>> cells = plan.cells({"Id": "001A", "Name": "Acme", "BillingCountry": "UK", "Type": "wholesale",
+...                     "AnnualRevenue": "5000000"})
+>>> cells["external_ref_salesforce"], cells["address_country"], cells["customer_type"]
+('001A', 'UK', 'wholesale')
 >>> plan.ignored  # this tenant has no field to keep them (Type's customer types are read)
 ('Type', 'AnnualRevenue')
 """
@@ -184,7 +185,9 @@ def mapping_from(data: Mapping[str, Any], base: ColumnMapping | None = None) -> 
         base = PRESETS[str(preset_name)]
     wrong = [f"{h} → {c}" for h, c in columns.items() if c and not is_target(str(c))]
     wrong += [f"default {c}" for c in defaults if not is_column(str(c))]
-    wrong += [f"values of {c}" for c, v in values.items() if not is_column(str(c)) or not isinstance(v, Mapping)]
+    wrong += [
+        f"values of {c}" for c, v in values.items() if not is_column(str(c)) or not isinstance(v, Mapping)
+    ]
     if wrong:
         raise ValueError(f"not columns of a customer row: {', '.join(wrong)}")
     start = base or ColumnMapping()

@@ -84,7 +84,7 @@ def read_tax_id(data: object, path: str, ctx: ReadContext) -> TaxId | None:
     r.only(("id", "scheme", "number", "is_primary"))
     scheme = r.text("scheme", required=True, max_length=32)
     if scheme is not None and not TAX_SCHEME_PATTERN.match(scheme.lower()):
-        r.error("scheme", "invalid", "must look like 'eu.vat' or 'in.gstin' (country.kind)")
+        r.refuse("scheme", "invalid", "must look like 'eu.vat' or 'in.gstin' (country.kind)")
         scheme = None
     scheme = scheme.lower() if scheme else None
     number = r.text("number", required=True, max_length=64)
@@ -214,9 +214,9 @@ def read_pricing_tier(data: object, path: str, ctx: ReadContext) -> PricingTier 
     currency = read_currency(r, "currency", required=True)
     valid_from, valid_to = r.date("valid_from"), r.date("valid_to")
     if min_quantity is not None and max_quantity is not None and max_quantity < min_quantity:
-        r.error("max_quantity", "too_small", "must not be below min_quantity")
+        r.refuse("max_quantity", "too_small", f"must not be below min_quantity ({min_quantity})")
     if valid_from and valid_to and valid_to < valid_from:
-        r.error("valid_to", "before_start", "must not be before valid_from")
+        r.refuse("valid_to", "before_start", f"must not be before valid_from ({valid_from})")
     if not _clean(r, path, ctx) or item_code is None or unit_price is None or currency is None:
         return None
     return PricingTier(
@@ -240,7 +240,7 @@ def read_tax_profile(data: object, path: str, ctx: ReadContext) -> TaxProfile | 
     certificate = r.text("certificate_number", max_length=64)
     valid_from, valid_to = r.date("valid_from"), r.date("valid_to")
     if valid_from and valid_to and valid_to < valid_from:
-        r.error("valid_to", "before_start", "must not be before valid_from")
+        r.refuse("valid_to", "before_start", f"must not be before valid_from ({valid_from})")
     if not _clean(r, path, ctx) or code is None:
         return None
     return TaxProfile(
@@ -394,7 +394,7 @@ def read_currency(r: Reader, name: str, *, required: bool = False) -> str | None
     if code is None:
         return None
     if not is_currency(code.upper()):
-        r.error(name, "invalid", "is not an ISO 4217 currency code (e.g. USD, EUR, MYR)")
+        r.refuse(name, "invalid", "is not an ISO 4217 currency code (e.g. USD, EUR, MYR)")
         return None
     return code.upper()
 

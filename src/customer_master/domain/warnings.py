@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from datetime import date
 from operator import itemgetter
 
-
 from customer_master.domain.config import TenantSettings
 from customer_master.domain.customer import Customer
 from customer_master.errors import FieldWarning

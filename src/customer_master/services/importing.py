@@ -101,7 +101,7 @@ class ImportService:
             validate_only=options.validate_only, keep_outcomes=on_outcome is None, checksum=checksum
         )
         seen = SeenKeys()
-        source = _Source(rows, options)
+        source = _Source(rows, options, config)
         for batch in source.batches(options.batch_size):
             outcomes, stop = self._batch(actor, batch, options, seen)
             for outcome in outcomes:
@@ -335,7 +335,9 @@ class ImportService:
         options = ImportOptions.from_data(payload["options"])
         result = ImportResult(checksum=payload["checksum"])
         seen = SeenKeys()
-        for batch in _Source(_source_rows(rows), options).batches(options.batch_size):
+        for batch in _Source(_source_rows(rows), options, tx.uow.configuration.get(tx.tenant)).batches(
+            options.batch_size
+        ):
             outcomes, stop = self._rows(tx, batch, options, seen)
             seen.commit()
             for outcome in outcomes:
@@ -370,9 +372,12 @@ class ImportService:
 class _Source:
     """The rows of a file, numbered and read through the column mapping, in batches."""
 
-    def __init__(self, rows: Iterable[Mapping[str, str]], options: ImportOptions) -> None:
+    def __init__(
+        self, rows: Iterable[Mapping[str, str]], options: ImportOptions, config: TenantConfiguration
+    ) -> None:
         self._rows = rows
         self._mapping = options.mapping
+        self._config = config  # where a preset's other columns are kept
         self._plans: dict[tuple[str, ...], HeaderPlan] = {}
         self.ignored: tuple[str, ...] = ()
 
@@ -381,7 +386,7 @@ class _Source:
             headers = tuple(source)
             plan = self._plans.get(headers)
             if plan is None:
-                plan = self._plans[headers] = self._mapping.plan(headers)
+                plan = self._plans[headers] = self._mapping.plan(headers, self._config)
                 self.ignored = tuple(dict.fromkeys([*self.ignored, *plan.ignored]))
             number = source.number if isinstance(source, SourceRow) else index
             problems = source.problems if isinstance(source, SourceRow) else ()
