@@ -27,20 +27,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from customer_master.domain.importing import SourceRow
+from customer_master_files.encodings import UnknownEncoding, detect_encoding
 
 Source = str | os.PathLike[str] | IO[bytes]
 
+# How much of a file its encoding is told from, and how many lines its delimiter.
 SAMPLE = 64 * 1024
+DELIMITER_LINES = 5
 DELIMITERS = ",;\t|"
-# Legacy files that are not UTF-8 are most often Windows "ANSI" exports.
-FALLBACK_ENCODING = "cp1252"
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 class UnreadableFile(ValueError):
@@ -55,41 +49,34 @@ class UnreadableFile(ValueError):
 def read_csv(
     source: Source, delimiter: str | None = None, encoding: str | None = None
 ) -> Iterator[SourceRow]:
-    """The rows of a CSV file (path or binary stream). The encoding is taken from a byte
-    order mark, else UTF-8 when the start of the file is UTF-8, else Windows-1252; the
-    delimiter (``,`` ``;`` tab ``|``) is sniffed from the start of the file. Either can
-    be given instead."""
+    """The rows of a CSV file (path or binary stream). The encoding is told from the
+    start of the file (``encodings.py``: a byte order mark, UTF-16/32 without one,
+    UTF-8, else a legacy encoding charset-normalizer names; a file whose encoding cannot
+    be told is refused once, naming the ones to try); the delimiter (``,`` ``;`` tab
+    ``|``) from its first lines. Either can be given instead."""
     with _opened(source) as stream:
         head = _peek(stream)
-        encoding = encoding or detect_encoding(head)
         try:
+            encoding = encoding or detect_encoding(head)
             codecs.lookup(encoding)
+        except UnknownEncoding as unsure:
+            raise UnreadableFile(str(unsure)) from None
         except LookupError:
             raise UnreadableFile(f"unknown encoding {encoding!r}") from None
         text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
         try:
             if delimiter is None:
-                delimiter = detect_delimiter(head.decode(encoding, errors="replace").lstrip("\ufeff"))
+                delimiter = detect_delimiter(_opening_lines(head, encoding))
             yield from _csv_rows(csv.reader(text, delimiter=delimiter), encoding)
         finally:
             text.detach()
 
 
-def detect_encoding(head: bytes) -> str:
-    """The encoding of a file starting with ``head``.
-
-    >>> detect_encoding("naïve".encode()), detect_encoding("naïve".encode("cp1252"))
-    ('utf-8', 'cp1252')
-    """
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            return name
-    try:
-        # Not final: the sample may end in the middle of a character.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return FALLBACK_ENCODING
-    return "utf-8"
+def _opening_lines(head: bytes, encoding: str) -> str:
+    """The first ``DELIMITER_LINES`` lines of the file, decoded (all a delimiter needs)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    lines = decoder.decode(head[: 16 * 1024]).lstrip("\ufeff").splitlines(keepends=True)
+    return "".join(lines[:DELIMITER_LINES])
 
 
 def detect_delimiter(sample: str) -> str:

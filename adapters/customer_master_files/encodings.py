@@ -1,0 +1,152 @@
+"""Which encoding a CSV file is written in, told from its first bytes.
+
+In order: a byte order mark says it; UTF-32 and UTF-16 without one show as NUL bytes in
+a fixed pattern; text that decodes as UTF-8 is UTF-8; anything else is a legacy
+single-byte (or East Asian multi-byte) encoding, which charset-normalizer names from the
+letters it finds. When the candidates it finds would read the file differently and
+nothing tells them apart (a sample with one ``é``, which Windows-1251 reads as ``й``),
+the file is refused once, naming the encodings to try, rather than read wrongly and
+every row reported broken.
+
+>>> detect_encoding("naïve".encode()), detect_encoding("name;city\\nKöln;Zürich\\n".encode("utf-16-le"))
+('utf-8', 'utf-16-le')
+>>> detect_encoding(("name;city\\n" + "Müller;Köln\\nSöhne;Besançon\\n" * 20).encode("cp1252"))
+'cp1252'
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Wide encodings tried on a sample with NUL bytes, widest first (UTF-16 reads UTF-32
+# text with NULs in it, never the other way round).
+_WIDE = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+# Windows' "ANSI" code page of Western Europe and the Americas: the most common legacy
+# export, preferred among candidates that read the sample alike.
+PREFERRED = "cp1252"
+# How close (chaos, coherence) a candidate must be to charset-normalizer's best to count.
+_CLOSE_CHAOS = 0.02
+_CLOSE_COHERENCE = 0.1
+_SHOWN_CANDIDATES = 4
+# Below this coherence charset-normalizer recognised no language in the sample.
+_NO_LANGUAGE = 0.1
+
+
+class UnknownEncoding(ValueError):
+    """The encoding cannot be told from the file; ``candidates`` are the ones to try."""
+
+    def __init__(self, candidates: list[str]) -> None:
+        self.candidates = candidates
+        could = (
+            f"it could be {', '.join(candidates[:_SHOWN_CANDIDATES])}"
+            if candidates
+            else "no encoding reads it as text (is it a spreadsheet saved under another name?)"
+        )
+        super().__init__(
+            f"cannot tell the file's encoding: it is not UTF-8, and {could}; name it with the "
+            "encoding option (command line: --encoding cp1252; HTTP: the encoding field)"
+        )
+
+
+def detect_encoding(head: bytes) -> str:
+    """The encoding of a file starting with ``head``; raises ``UnknownEncoding``."""
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return name
+    if b"\x00" in head:
+        wide = _wide_encoding(head)
+        if wide is not None:
+            return wide
+    try:
+        # Not final: the sample may end in the middle of a character.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return _legacy_encoding(head)
+    return "utf-8"
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a byte order mark: the first that reads the sample as
+    text without NULs or other control characters."""
+    for name in _WIDE:
+        try:
+            text = codecs.getincrementaldecoder(name)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        if text and all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+            return name
+    return None
+
+
+def _legacy_encoding(head: bytes) -> str:
+    """A legacy encoding for a sample that is not UTF-8: Windows-1252 when it is among
+    charset-normalizer's closest candidates (or no language was recognised) and reads
+    the sample as Latin words; else the reading the close candidates that read words
+    agree on; else the only reading any candidate makes of words; else none."""
+    from charset_normalizer import from_bytes
+
+    found = list(from_bytes(head))
+    if not found:
+        raise UnknownEncoding([])
+    best = found[0]
+    close = [
+        match
+        for match in found
+        if match.chaos <= best.chaos + _CLOSE_CHAOS and match.coherence >= best.coherence - _CLOSE_COHERENCE
+    ]
+    names = [name for match in close for name in (match.encoding, *match.could_be_from_charset)]
+    listed = PREFERRED in names or best.coherence < _NO_LANGUAGE
+    if listed and _reads_as_words(head.decode(PREFERRED, errors="replace"), latin=True):
+        return PREFERRED
+    readings = {match.encoding: str(match) for match in found if _reads_as_words(str(match))}
+    for among in ([m.encoding for m in close if m.encoding in readings], list(readings)):
+        if among and len({readings[name] for name in among}) == 1:
+            return among[0]
+    raise UnknownEncoding(list(readings) or [match.encoding for match in close])
+
+
+def _reads_as_words(text: str, *, latin: bool = False) -> bool:
+    """Does the sample read as words: no word mixing ASCII letters with another script
+    (``Josй``), no symbol inside a word (``£ód``), no capital after a small letter
+    (``ódŸ``), nothing unprintable, and with ``latin`` only Latin letters? A file read
+    in a wrong single-byte encoding fails these."""
+    if _mixes_scripts(text):
+        return False
+    for word in text.split():
+        if word.isascii():
+            continue
+        for before, ch in zip(" " + word, word, strict=False):
+            if ch.isascii():
+                continue
+            if not ch.isprintable() or ch == "\ufffd":
+                return False
+            if ch.isalpha():
+                if (latin and "LATIN" not in unicodedata.name(ch, "")) or (ch.isupper() and before.islower()):
+                    return False
+            elif before.isalpha() and word[-1] != ch:
+                return False  # a symbol between letters
+    return True
+
+
+def _mixes_scripts(text: str) -> bool:
+    """Does a word mix ASCII letters with letters of a script other than Latin (``Josй``)?
+    A wrong single-byte reading of Latin text does that; a right one does not."""
+    for word in text.split():
+        if word.isascii():
+            continue
+        has_ascii = any("a" <= ch.lower() <= "z" for ch in word)
+        foreign = any(
+            ch.isalpha() and not ch.isascii() and not unicodedata.name(ch, "").startswith("LATIN")
+            for ch in word
+        )
+        if has_ascii and foreign:
+            return True
+    return False
