@@ -166,28 +166,79 @@ def _clean(cell: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def read_xlsx(source: Source, sheet: str | None = None) -> Iterator[SourceRow]:
-    """The rows of an XLSX workbook's first (or named) sheet, streamed (openpyxl's
-    read-only mode). Formulas give their last computed value, never their text."""
+# python-calamine (Rust) reads a workbook several times faster than openpyxl, but holds
+# the whole sheet in memory; openpyxl's read-only mode streams it. Workbooks up to this
+# size are read with calamine, larger ones streamed, so no file is held whole
+# (bench/bench_files.py prints both readers' speed and memory).
+CALAMINE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def read_xlsx(source: Source, sheet: str | None = None, *, engine: str | None = None) -> Iterator[SourceRow]:
+    """The rows of an XLSX workbook's first (or named) sheet. Formulas give their last
+    computed value, never their text. ``engine`` (``calamine`` or ``openpyxl``) is chosen
+    by the file's size unless given."""
+    with _opened(source) as stream:
+        if engine is None:
+            engine = "calamine" if _size(stream) <= CALAMINE_MAX_BYTES else "openpyxl"
+        if engine == "calamine":
+            yield from _calamine_rows(stream, sheet)
+        else:
+            yield from _openpyxl_rows(stream, sheet)
+
+
+def _openpyxl_rows(stream: IO[bytes], sheet: str | None) -> Iterator[SourceRow]:
     from openpyxl import load_workbook
 
-    with _opened(source) as stream:
-        try:
-            workbook = load_workbook(stream, read_only=True, data_only=True)
-        except Exception as problem:  # openpyxl raises many kinds for a bad file
-            raise UnreadableFile(f"not a readable XLSX workbook: {problem}") from None
-        try:
-            if sheet is not None and sheet not in workbook.sheetnames:
-                raise UnreadableFile(f"no sheet {sheet!r} (sheets: {', '.join(workbook.sheetnames)})")
-            worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-            yield from _sheet_rows(worksheet.iter_rows(values_only=True))
-        finally:
-            workbook.close()
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as problem:  # openpyxl raises many kinds for a bad file
+        raise UnreadableFile(f"not a readable XLSX workbook: {problem}") from None
+    try:
+        _check_sheet(sheet, workbook.sheetnames)
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        yield from _sheet_rows(worksheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
 
 
-def _sheet_rows(records: Iterator[tuple[Any, ...]]) -> Iterator[SourceRow]:
+def _calamine_rows(stream: IO[bytes], sheet: str | None) -> Iterator[SourceRow]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(stream)
+        _check_sheet(sheet, workbook.sheet_names)
+        worksheet = workbook.get_sheet_by_name(sheet or workbook.sheet_names[0])
+    except UnreadableFile:
+        raise
+    except Exception as problem:  # calamine raises its own kinds for a bad file
+        raise UnreadableFile(f"not a readable XLSX workbook: {problem}") from None
+    # calamine's rows start at row 1 but at the first filled column: the columns before
+    # it are put back, so that headers and row numbers are those openpyxl reads.
+    padding = [""] * (worksheet.start[1] if worksheet.start else 0)
+    try:
+        yield from _sheet_rows(padding + row for row in worksheet.iter_rows())
+    finally:
+        workbook.close()
+
+
+def _check_sheet(sheet: str | None, names: Sequence[str]) -> None:
+    if sheet is not None and sheet not in names:
+        raise UnreadableFile(f"no sheet {sheet!r} (sheets: {', '.join(names)})")
+
+
+def _size(stream: IO[bytes]) -> int:
+    """How many bytes are left in the stream (as many as it takes, if it cannot seek)."""
+    if not stream.seekable():
+        return CALAMINE_MAX_BYTES + 1
+    start = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(start)
+    return end - start
+
+
+def _sheet_rows(records: Iterator[Sequence[Any]], first: int = 1) -> Iterator[SourceRow]:
     header: list[str] | None = None
-    number = 0
+    number = first - 1
     while True:
         number += 1
         try:
