@@ -77,6 +77,8 @@ def _wide_encoding(head: bytes) -> str | None:
     """UTF-32 or UTF-16 without a byte order mark: the first that reads the sample as
     text without NULs or other control characters."""
     for name in _WIDE:
+        if len(head) % (4 if "32" in name else 2):  # a whole file of wide characters
+            continue
         try:
             text = codecs.getincrementaldecoder(name)().decode(head, final=False)
         except UnicodeDecodeError:

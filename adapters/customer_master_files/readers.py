@@ -68,6 +68,11 @@ def read_csv(
             if delimiter is None:
                 delimiter = detect_delimiter(_opening_lines(head, encoding))
             yield from _csv_rows(csv.reader(text, delimiter=delimiter), encoding)
+        except UnicodeDecodeError as cut:  # a wide encoding's last character cut in half
+            raise UnreadableFile(
+                f"the file ends inside a character as {encoding} reads it: is it cut off? "
+                "If it is in another encoding, name it (command line: --encoding; HTTP: the encoding field)"
+            ) from None
         finally:
             text.detach()
 
@@ -170,7 +175,7 @@ def _clean(cell: str) -> str:
 # the whole sheet in memory; openpyxl's read-only mode streams it. Workbooks up to this
 # size are read with calamine, larger ones streamed, so no file is held whole
 # (bench/bench_files.py prints both readers' speed and memory).
-CALAMINE_MAX_BYTES = 4 * 1024 * 1024
+CALAMINE_MAX_BYTES = 2 * 1024 * 1024
 
 
 def read_xlsx(source: Source, sheet: str | None = None, *, engine: str | None = None) -> Iterator[SourceRow]:
