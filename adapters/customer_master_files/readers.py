@@ -68,7 +68,7 @@ def read_csv(
             if delimiter is None:
                 delimiter = detect_delimiter(_opening_lines(head, encoding))
             yield from _csv_rows(csv.reader(text, delimiter=delimiter), encoding)
-        except UnicodeDecodeError as cut:  # a wide encoding's last character cut in half
+        except UnicodeDecodeError:  # a wide encoding's last character cut in half
             raise UnreadableFile(
                 f"the file ends inside a character as {encoding} reads it: is it cut off? "
                 "If it is in another encoding, name it (command line: --encoding; HTTP: the encoding field)"
