@@ -170,6 +170,10 @@ def normalise_phone(value: str, default_country: str | None = None) -> str:
 
     try:
         number = phonenumbers.parse(value, default_country)
+        if "(0)" in value and not phonenumbers.is_valid_number(number):
+            # "+57 (0) 321…": the bracketed 0 is dialled only at home; the library keeps it.
+            without = phonenumbers.parse(value.replace("(0)", " ", 1), default_country)
+            number = without if phonenumbers.is_valid_number(without) else number
     except phonenumbers.NumberParseException:
         if default_country or value.strip().startswith("+"):
             raise InvalidValue("is not a phone number") from None
