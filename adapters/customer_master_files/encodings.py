@@ -36,8 +36,8 @@ PREFERRED = "cp1252"
 _CLOSE_CHAOS = 0.02
 _CLOSE_COHERENCE = 0.1
 _SHOWN_CANDIDATES = 4
-# Below this coherence charset-normalizer recognised no language in the sample.
-_NO_LANGUAGE = 0.1
+# A sample with fewer bytes beyond ASCII than this tells no encoding apart.
+_FEWEST_LETTERS = 24
 
 
 class UnknownEncoding(ValueError):
@@ -50,9 +50,10 @@ class UnknownEncoding(ValueError):
             if candidates
             else "no encoding reads it as text (is it a spreadsheet saved under another name?)"
         )
+        example = candidates[0] if candidates else PREFERRED
         super().__init__(
             f"cannot tell the file's encoding: it is not UTF-8, and {could}; name it with the "
-            "encoding option (command line: --encoding cp1252; HTTP: the encoding field)"
+            f"encoding option (command line: --encoding {example}; HTTP: the encoding field)"
         )
 
 
@@ -89,10 +90,11 @@ def _wide_encoding(head: bytes) -> str | None:
 
 
 def _legacy_encoding(head: bytes) -> str:
-    """A legacy encoding for a sample that is not UTF-8: Windows-1252 when it is among
-    charset-normalizer's closest candidates (or no language was recognised) and reads
-    the sample as Latin words; else the reading the close candidates that read words
-    agree on; else the only reading any candidate makes of words; else none."""
+    """A legacy encoding for a sample that is not UTF-8 and has letters enough to tell:
+    Windows-1252 when it is among charset-normalizer's closest candidates and reads the
+    sample as Latin words; else the reading the closest candidates that read words (or,
+    when none does, all that do) agree on; else none (the candidates that read words are
+    named, the closest first)."""
     from charset_normalizer import from_bytes
 
     found = list(from_bytes(head))
@@ -105,14 +107,19 @@ def _legacy_encoding(head: bytes) -> str:
         if match.chaos <= best.chaos + _CLOSE_CHAOS and match.coherence >= best.coherence - _CLOSE_COHERENCE
     ]
     names = [name for match in close for name in (match.encoding, *match.could_be_from_charset)]
-    listed = PREFERRED in names or best.coherence < _NO_LANGUAGE
-    if listed and _reads_as_words(head.decode(PREFERRED, errors="replace"), latin=True):
+    plausible = [m.encoding for m in [*close, *found] if _reads_as_words(str(m))]
+    candidates = list(dict.fromkeys(plausible or [m.encoding for m in close]))
+    if sum(byte > 0x7F for byte in head) < _FEWEST_LETTERS:
+        raise UnknownEncoding(candidates)  # too few letters to tell: any guess may be wrong
+    if PREFERRED in names and _reads_as_words(head.decode(PREFERRED, errors="replace"), latin=True):
         return PREFERRED
-    readings = {match.encoding: str(match) for match in found if _reads_as_words(str(match))}
-    for among in ([m.encoding for m in close if m.encoding in readings], list(readings)):
-        if among and len({readings[name] for name in among}) == 1:
-            return among[0]
-    raise UnknownEncoding(list(readings) or [match.encoding for match in close])
+    for among in (close, found):  # the closest candidates that read words, else any
+        readings = {match.encoding: str(match) for match in among if _reads_as_words(str(match))}
+        if readings:
+            if len(set(readings.values())) == 1:
+                return next(iter(readings))
+            break
+    raise UnknownEncoding(candidates)
 
 
 def _reads_as_words(text: str, *, latin: bool = False) -> bool:
