@@ -112,12 +112,15 @@ def _opened(ctx: click.Context) -> Iterator[CustomerMaster]:
 )
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), help="Column names of a CRM export.")
 @click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help='JSON file: {"columns": {header: column}, "defaults": {column: value}}.')  # fmt: skip
+              help='JSON file: {"columns": {header: column}, "defaults": {column: value}, '
+                   '"values": {column: {written: meant}}}.')  # fmt: skip
 @click.option(
     "--default", "defaults", multiple=True, metavar="COLUMN=VALUE", help="Value for blank cells (repeat)."
 )
 @click.option("--delimiter", help="CSV delimiter (default: sniffed).")
-@click.option("--encoding", help="CSV encoding (default: BOM, else UTF-8, else Windows-1252).")
+@click.option(
+    "--encoding", help="CSV encoding (default: told from the file; refused when it cannot be told)."
+)
 @click.option("--sheet", help="XLSX sheet (default: the first).")
 @click.option(
     "--report", type=click.Path(dir_okay=False, path_type=Path), help="Write the per-row report (CSV)."
