@@ -6,7 +6,8 @@ cache and a quiet moment count, not the noise of a shared machine:
 
     .venv/bin/python bench/bench_import_time.py [--runs 7]
 
-prints ``import customer_master: N ms`` and one ``first …: N ms`` line per validator.
+prints ``import customer_master: N ms``, one ``first …: N ms`` line per validator, and
+what a country look-up costs once the index is read (a text seen before, and a new one).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import timeit
 
 _TIMED = """
 import time
@@ -56,6 +58,21 @@ def main() -> None:
     for name, action in FIRST_USES.items():
         _, first = timed("import customer_master", action, runs)
         print(f"{name}: {first:.0f} ms")
+    country_lookups()
+
+
+def country_lookups() -> None:
+    """Microseconds per country look-up: a text the import has read before (the usual
+    case: a file repeats its few countries), and a new text (folded and looked up)."""
+    from customer_master.domain import countries
+
+    countries.country_code("Deutschland")
+    texts = [f"Deutschland{' ' * (n % 7)}" for n in range(1000)]
+    number = 200_000
+    seen = min(timeit.repeat(lambda: countries.country_code("Deutschland"), number=number, repeat=5))
+    fresh = min(timeit.repeat(lambda: [countries._read(t) for t in texts], number=20, repeat=5))
+    print(f"country look-up, text seen before: {seen / number * 1e6:.2f} µs")
+    print(f"country look-up, new text: {fresh / (20 * len(texts)) * 1e6:.2f} µs")
 
 
 if __name__ == "__main__":

@@ -74,9 +74,9 @@ Feature: Every clean row of a CRM export gets in
 
   @R-9.2
   Scenario: A file whose encoding cannot be told is refused once, naming the encodings to try
-    When a file with a few Turkish letters in the Windows-1254 encoding is imported
+    When a file with a few Greek letters in the old Windows-1253 encoding is imported
     Then the file is refused once with "cannot tell the file's encoding"
-    And the refusal names the encoding "cp1254" among others and how to give one
+    And the refusal names encodings to try and how to give one
 
   # -------------------------------------------------------------------------
   # Presets keep what they cannot map

