@@ -182,7 +182,8 @@ def normalise_phone(value: str, default_country: str | None = None) -> str:
             "or give the address's country"
         ) from None
     written = _phone_text(number)
-    for _ in range(_PHONE_READINGS):
+    valid = phonenumbers.is_valid_number(number)  # a valid number reads back as itself
+    for _ in range(0 if valid else _PHONE_READINGS):
         again = phonenumbers.parse(written)
         if _phone_text(again) == written:
             break
