@@ -130,7 +130,7 @@ def refused_and_warned(cm: CustomerMaster, admin: Actor) -> None:
             "name": "Globe Imports", "kind": "company", "legal_entity": "MY01",
             "email": "accounts-at-globe", "customer_group": "VIP", "payment_terms": "NET90",
             "addresses": [{"purposes": ["billing"], "line1": "2 Jalan Tun", "city": "Penang",
-                           "country": "Malaysia"}],
+                           "country": "Malyasia"}],
             "bank_accounts": [{"iban": "GB82 WEST 1234 5698 7654 33"}],
         })  # fmt: skip
     except ValidationFailed as refused:

@@ -177,7 +177,7 @@ Feature: Importing and exporting customers in bulk
     Then the CSV report reads:
       | row | outcome | customer | column | code    | message                                                                  |
       | 2   | created | CUS-0001 |        |         |                                                                          |
-      | 3   | failed  |          | email  | invalid | is not a valid e-mail address: An email address must have an @-sign. |
+      | 3   | failed  |          | email  | invalid | 'nope' is not a valid e-mail address: An email address must have an @-sign. |
     And the JSON result counts 1 created and 1 failed
 
   # -------------------------------------------------------------------------

@@ -465,7 +465,7 @@ Feature: Customer records
 
     Examples:
       | purposes | default  | country  | path                     | code          |
-      | billing  |          | Malaysia | addresses[0].country     | invalid       |
+      | billing  |          | Narnia   | addresses[0].country     | invalid       |
       | billing  |          | XX       | addresses[0].country     | invalid       |
       | office   |          | MY       | addresses[0].purposes    | not_allowed   |
       | billing  | shipping | MY       | addresses[0].default_for | not_a_purpose |

@@ -19,6 +19,7 @@ import getpass
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -112,12 +113,15 @@ def _opened(ctx: click.Context) -> Iterator[CustomerMaster]:
 )
 @click.option("--preset", type=click.Choice(sorted(PRESETS)), help="Column names of a CRM export.")
 @click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help='JSON file: {"columns": {header: column}, "defaults": {column: value}}.')  # fmt: skip
+              help='JSON file: {"columns": {header: column}, "defaults": {column: value}, '
+                   '"values": {column: {written: meant}}}.')  # fmt: skip
 @click.option(
     "--default", "defaults", multiple=True, metavar="COLUMN=VALUE", help="Value for blank cells (repeat)."
 )
 @click.option("--delimiter", help="CSV delimiter (default: sniffed).")
-@click.option("--encoding", help="CSV encoding (default: BOM, else UTF-8, else Windows-1252).")
+@click.option(
+    "--encoding", help="CSV encoding (default: told from the file; refused when it cannot be told)."
+)
 @click.option("--sheet", help="XLSX sheet (default: the first).")
 @click.option(
     "--report", type=click.Path(dir_okay=False, path_type=Path), help="Write the per-row report (CSV)."
@@ -141,14 +145,23 @@ def import_customers(
     checksum = file_checksum(file)
     console = Console(stderr=True, highlight=False)
     with _opened(ctx) as master:
+        first = next(rows, None)
+        rows = chain([first] if first is not None else [], rows)
+        config = master.configuration.get(actor)
+        ignored = options.mapping.plan(list(first or ()), config).ignored
+        if ignored and not given["as_json"]:
+            Console(highlight=False).print(f"Columns ignored (no field takes them): {', '.join(ignored)}")
         if given["submit"]:
             result = master.imports.submit(actor, rows, options, checksum)
         else:
-            result = _run_with_progress(master, actor, rows, options, checksum, console, given["report"])
+            result = _run_with_progress(
+                master, actor, rows, options, checksum, console, given["report"], ignored
+            )
     if given["report"] and (given["submit"] or result.keep_outcomes):
         given["report"].write_text(result.to_csv(), encoding="utf-8")
     if given["as_json"]:
-        click.echo(json.dumps(result.summary() | {"change_request": _request_id(result)}, indent=2))
+        data = result.summary() | {"ignored_columns": list(ignored), "change_request": _request_id(result)}
+        click.echo(json.dumps(data, indent=2))
     else:
         _summary_table(result, Console(highlight=False))
     if result.has_failures:
@@ -163,11 +176,12 @@ def _run_with_progress(
     checksum: str,
     console: Console,
     report: Path | None,
+    ignored: tuple[str, ...],
 ) -> ImportResult:
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("importing", total=None)
-        with _report_writer(report) as write:
+        with _report_writer(report, ignored) as write:
 
             def heard(outcome: RowOutcome) -> None:
                 write(outcome)
@@ -177,18 +191,20 @@ def _run_with_progress(
 
 
 @contextmanager
-def _report_writer(path: Path | None) -> Iterator[Any]:
-    """Stream the per-row report to ``path`` as outcomes arrive (flat memory)."""
+def _report_writer(path: Path | None, ignored: tuple[str, ...]) -> Iterator[Any]:
+    """Stream the per-row report to ``path`` as outcomes arrive (flat memory), the
+    file's ignored columns first."""
     if path is None:
         yield lambda outcome: None
         return
     import csv
 
-    from customer_master.domain.import_report import REPORT_COLUMNS
+    from customer_master.domain.import_report import REPORT_COLUMNS, ignored_lines
 
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.DictWriter(stream, REPORT_COLUMNS)
         writer.writeheader()
+        writer.writerows(ignored_lines(ignored))
         yield lambda outcome: writer.writerows(outcome.report_lines())
 
 
@@ -226,8 +242,6 @@ def _summary_table(result: ImportResult, console: Console) -> None:
             for line in outcome.report_lines():
                 problems.add_row(line["row"], line["column"], line["message"])
         console.print(problems)
-    if result.ignored_columns:
-        console.print(f"Columns ignored: {', '.join(result.ignored_columns)}")
     if result.stopped_at is not None:
         console.print(f"Stopped at row {result.stopped_at}.")
     if result.change_request is not None:

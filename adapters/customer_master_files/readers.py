@@ -27,20 +27,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from customer_master.domain.importing import SourceRow
+from customer_master_files.encodings import UnknownEncoding, detect_encoding
 
 Source = str | os.PathLike[str] | IO[bytes]
 
+# How much of a file its encoding is told from, and how many lines its delimiter.
 SAMPLE = 64 * 1024
+DELIMITER_LINES = 5
 DELIMITERS = ",;\t|"
-# Legacy files that are not UTF-8 are most often Windows "ANSI" exports.
-FALLBACK_ENCODING = "cp1252"
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 class UnreadableFile(ValueError):
@@ -55,41 +49,39 @@ class UnreadableFile(ValueError):
 def read_csv(
     source: Source, delimiter: str | None = None, encoding: str | None = None
 ) -> Iterator[SourceRow]:
-    """The rows of a CSV file (path or binary stream). The encoding is taken from a byte
-    order mark, else UTF-8 when the start of the file is UTF-8, else Windows-1252; the
-    delimiter (``,`` ``;`` tab ``|``) is sniffed from the start of the file. Either can
-    be given instead."""
+    """The rows of a CSV file (path or binary stream). The encoding is told from the
+    start of the file (``encodings.py``: a byte order mark, UTF-16/32 without one,
+    UTF-8, else a legacy encoding charset-normalizer names; a file whose encoding cannot
+    be told is refused once, naming the ones to try); the delimiter (``,`` ``;`` tab
+    ``|``) from its first lines. Either can be given instead."""
     with _opened(source) as stream:
         head = _peek(stream)
-        encoding = encoding or detect_encoding(head)
         try:
+            encoding = encoding or detect_encoding(head)
             codecs.lookup(encoding)
+        except UnknownEncoding as unsure:
+            raise UnreadableFile(str(unsure)) from None
         except LookupError:
             raise UnreadableFile(f"unknown encoding {encoding!r}") from None
         text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
         try:
             if delimiter is None:
-                delimiter = detect_delimiter(head.decode(encoding, errors="replace").lstrip("\ufeff"))
+                delimiter = detect_delimiter(_opening_lines(head, encoding))
             yield from _csv_rows(csv.reader(text, delimiter=delimiter), encoding)
+        except UnicodeDecodeError:  # a wide encoding's last character cut in half
+            raise UnreadableFile(
+                f"the file ends inside a character as {encoding} reads it: is it cut off? "
+                "If it is in another encoding, name it (command line: --encoding; HTTP: the encoding field)"
+            ) from None
         finally:
             text.detach()
 
 
-def detect_encoding(head: bytes) -> str:
-    """The encoding of a file starting with ``head``.
-
-    >>> detect_encoding("naïve".encode()), detect_encoding("naïve".encode("cp1252"))
-    ('utf-8', 'cp1252')
-    """
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            return name
-    try:
-        # Not final: the sample may end in the middle of a character.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return FALLBACK_ENCODING
-    return "utf-8"
+def _opening_lines(head: bytes, encoding: str) -> str:
+    """The first ``DELIMITER_LINES`` lines of the file, decoded (all a delimiter needs)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    lines = decoder.decode(head[: 16 * 1024]).lstrip("\ufeff").splitlines(keepends=True)
+    return "".join(lines[:DELIMITER_LINES])
 
 
 def detect_delimiter(sample: str) -> str:
@@ -179,28 +171,79 @@ def _clean(cell: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def read_xlsx(source: Source, sheet: str | None = None) -> Iterator[SourceRow]:
-    """The rows of an XLSX workbook's first (or named) sheet, streamed (openpyxl's
-    read-only mode). Formulas give their last computed value, never their text."""
+# python-calamine (Rust) reads a workbook several times faster than openpyxl, but holds
+# the whole sheet in memory; openpyxl's read-only mode streams it. Workbooks up to this
+# size are read with calamine, larger ones streamed, so no file is held whole
+# (bench/bench_files.py prints both readers' speed and memory).
+CALAMINE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def read_xlsx(source: Source, sheet: str | None = None, *, engine: str | None = None) -> Iterator[SourceRow]:
+    """The rows of an XLSX workbook's first (or named) sheet. Formulas give their last
+    computed value, never their text. ``engine`` (``calamine`` or ``openpyxl``) is chosen
+    by the file's size unless given."""
+    with _opened(source) as stream:
+        if engine is None:
+            engine = "calamine" if _size(stream) <= CALAMINE_MAX_BYTES else "openpyxl"
+        if engine == "calamine":
+            yield from _calamine_rows(stream, sheet)
+        else:
+            yield from _openpyxl_rows(stream, sheet)
+
+
+def _openpyxl_rows(stream: IO[bytes], sheet: str | None) -> Iterator[SourceRow]:
     from openpyxl import load_workbook
 
-    with _opened(source) as stream:
-        try:
-            workbook = load_workbook(stream, read_only=True, data_only=True)
-        except Exception as problem:  # openpyxl raises many kinds for a bad file
-            raise UnreadableFile(f"not a readable XLSX workbook: {problem}") from None
-        try:
-            if sheet is not None and sheet not in workbook.sheetnames:
-                raise UnreadableFile(f"no sheet {sheet!r} (sheets: {', '.join(workbook.sheetnames)})")
-            worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-            yield from _sheet_rows(worksheet.iter_rows(values_only=True))
-        finally:
-            workbook.close()
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as problem:  # openpyxl raises many kinds for a bad file
+        raise UnreadableFile(f"not a readable XLSX workbook: {problem}") from None
+    try:
+        _check_sheet(sheet, workbook.sheetnames)
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        yield from _sheet_rows(worksheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
 
 
-def _sheet_rows(records: Iterator[tuple[Any, ...]]) -> Iterator[SourceRow]:
+def _calamine_rows(stream: IO[bytes], sheet: str | None) -> Iterator[SourceRow]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(stream)
+        _check_sheet(sheet, workbook.sheet_names)
+        worksheet = workbook.get_sheet_by_name(sheet or workbook.sheet_names[0])
+    except UnreadableFile:
+        raise
+    except Exception as problem:  # calamine raises its own kinds for a bad file
+        raise UnreadableFile(f"not a readable XLSX workbook: {problem}") from None
+    # calamine's rows start at row 1 but at the first filled column: the columns before
+    # it are put back, so that headers and row numbers are those openpyxl reads.
+    padding = [""] * (worksheet.start[1] if worksheet.start else 0)
+    try:
+        yield from _sheet_rows(padding + row for row in worksheet.iter_rows())
+    finally:
+        workbook.close()
+
+
+def _check_sheet(sheet: str | None, names: Sequence[str]) -> None:
+    if sheet is not None and sheet not in names:
+        raise UnreadableFile(f"no sheet {sheet!r} (sheets: {', '.join(names)})")
+
+
+def _size(stream: IO[bytes]) -> int:
+    """How many bytes are left in the stream (as many as it takes, if it cannot seek)."""
+    if not stream.seekable():
+        return CALAMINE_MAX_BYTES + 1
+    start = stream.tell()
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(start)
+    return end - start
+
+
+def _sheet_rows(records: Iterator[Sequence[Any]], first: int = 1) -> Iterator[SourceRow]:
     header: list[str] | None = None
-    number = 0
+    number = first - 1
     while True:
         number += 1
         try:

@@ -34,6 +34,11 @@ class FieldWarning:
         return {"path": self.path, "code": self.code, "message": self.message}
 
 
+class InvalidValue(ValueError):
+    """A value that cannot be normalised (a phone number, a country, a tax id); the
+    message says why, and the reader that catches it adds the field and the value."""
+
+
 class CustomerMasterError(Exception):
     """Base of every error the core raises on purpose."""
 

@@ -88,7 +88,7 @@ class ImportUploadSchema(Schema):
         metadata={
             "type": "string",
             "description": 'A JSON column mapping: `{"columns": {header: column}, "defaults": '
-            "{column: value}}` (laid over the preset, if any).",
+            '{column: value}, "values": {column: {written: meant}}}` (laid over the preset, if any).',
             "example": '{"columns": {"Company": "name"}, "defaults": {"legal_entity": "MY01"}}',
         }
     )
@@ -101,7 +101,10 @@ class ImportUploadSchema(Schema):
     )
     encoding = fields.String(
         validate=validate.Length(min=1, max=40),
-        metadata={"description": "CSV encoding (default: a byte order mark, else UTF-8, else Windows-1252)."},
+        metadata={
+            "description": "CSV encoding (default: told from the file: a byte order mark, UTF-16/32, UTF-8 "
+            "or a legacy encoding; a file whose encoding cannot be told is refused, naming ones to try)."
+        },
     )
     sheet = fields.String(
         validate=validate.Length(min=1, max=100),

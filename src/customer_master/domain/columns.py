@@ -6,7 +6,9 @@ written ``a; b``. Repeated records are column groups numbered from the second on
 ``address_city``, ``address2_city``…, ``contact_email``, ``contact2_email``…,
 ``tax_id_scheme``/``tax_id_number``, ``tax_id2_…``. External references are
 ``external_ref_<system>`` (``external_ref_salesforce``), dimensions ``dimension_<type>``,
-and custom metadata one ``metadata`` column holding a JSON object.
+and custom metadata one ``metadata`` column holding a JSON object, or one tenant custom
+field a column: ``custom_<field>`` (what an import reads; the reader gives the cell its
+field's type, R-1.3).
 
 >>> from customer_master.domain.customer import Address, Customer
 >>> c = Customer(id="c1", tenant="t", code="CUS-0001", name="Kedai Ali", kind="individual",
@@ -28,10 +30,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pycountry
 from attrs import define, field, frozen
 
 from customer_master.domain.customer import CLASSIFIED_FIELDS, Customer
+from customer_master.domain.reading import shown
 from customer_master.domain.records import ADDRESS_FIELDS
 from customer_master.errors import FieldError
 
@@ -66,6 +68,7 @@ LIST_COLUMNS = frozenset({"tags", "enabled_entities"})
 METADATA = "metadata"
 REF_PREFIX = "external_ref_"
 DIMENSION_PREFIX = "dimension_"
+CUSTOM_PREFIX = "custom_"
 
 # Repeated records: collection → (column base, its fields in export order).
 GROUPS: Mapping[str, tuple[str, tuple[str, ...]]] = {
@@ -110,6 +113,7 @@ def is_column(column: str) -> bool:
         or column == METADATA
         or (column.startswith(REF_PREFIX) and len(column) > len(REF_PREFIX))
         or (column.startswith(DIMENSION_PREFIX) and len(column) > len(DIMENSION_PREFIX))
+        or (column.startswith(CUSTOM_PREFIX) and len(column) > len(CUSTOM_PREFIX))
         or split_group_column(column) is not None
     )
 
@@ -232,7 +236,7 @@ def new_payload(cells: Mapping[str, str]) -> tuple[dict[str, Any], Sources, list
     if dimensions:
         payload["dimensions"] = [{"type": t, "value": v} for t, v in dimensions.items()]
         sources["dimensions"] = [DIMENSION_PREFIX + t for t in dimensions]
-    metadata = _metadata(cells.get(METADATA, ""), problems)
+    metadata = _metadata(cells.get(METADATA, ""), problems) | _prefixed(cells, CUSTOM_PREFIX)
     if metadata:
         payload["metadata"] = metadata
     groups = _Groups.of(cells)
@@ -281,8 +285,15 @@ def changes_for(
         kept = {t: v for t, v in values.items() if v}
         changes["dimensions"] = [{"type": t, "value": v} for t, v in kept.items()]
         sources["dimensions"] = [DIMENSION_PREFIX + t for t in kept]
-    if METADATA in cells:
-        changes["metadata"] = _metadata(cells[METADATA], problems)
+    custom = {c[len(CUSTOM_PREFIX) :]: t for c, t in cells.items() if c.startswith(CUSTOM_PREFIX)}
+    if METADATA in cells or custom:
+        metadata = _metadata(cells[METADATA], problems) if METADATA in cells else dict(customer.metadata)
+        for name, text in custom.items():  # a blank custom cell clears its field
+            if text:
+                metadata[name] = text
+            else:
+                metadata.pop(name, None)
+        changes["metadata"] = metadata
     groups = _Groups.of(cells)
     for collection in GROUPS:
         actions, prefixes = _group_actions(customer, collection, groups.cells[collection], problems)
@@ -330,8 +341,6 @@ def _record(
             record[name] = _flag(text, prefix + name, problems)
         elif name in GROUP_LISTS:
             record[name] = _split(text)
-        elif name == "country":
-            record[name] = country_code(text) if text else None
         else:
             record[name] = text or None
     if adding:
@@ -341,19 +350,6 @@ def _record(
             record["purposes"] = purposes
             record.setdefault("default_for", purposes)
     return record
-
-
-def country_code(text: str) -> str:
-    """An ISO 3166-1 alpha-2 code for a country written as a code or a name
-    (``"Malaysia"`` → ``"MY"``), as legacy and CRM exports write them; anything not
-    recognised is passed on as written, for validation to refuse."""
-    cleaned = text.strip()
-    if len(cleaned) <= 2:
-        return cleaned
-    try:
-        return str(pycountry.countries.lookup(cleaned).alpha_2)
-    except LookupError:
-        return cleaned
 
 
 def _prefixed(cells: Mapping[str, str], prefix: str) -> dict[str, str]:
@@ -369,7 +365,7 @@ def _flag(text: str, column: str, problems: list[FieldError]) -> bool:
     if word in _TRUE:
         return True
     if word not in _FALSE:
-        problems.append(FieldError(column, "not_a_boolean", "must be yes or no"))
+        problems.append(FieldError(column, "not_a_boolean", f"{shown(text)} must be yes or no"))
     return False
 
 
@@ -382,7 +378,9 @@ def _metadata(text: str, problems: list[FieldError]) -> dict[str, Any]:
         value = None
     if not isinstance(value, dict):
         problems.append(
-            FieldError(METADATA, "not_an_object", 'must be a JSON object, e.g. {"size": "large"}')
+            FieldError(
+                METADATA, "not_an_object", f'{shown(text)} must be a JSON object, e.g. {{"size": "large"}}'
+            )
         )
         return {}
     return value

@@ -26,7 +26,7 @@ from customer_master.domain.config import (
 from customer_master.domain.credit import CreditPolicy, CreditSettings
 from customer_master.domain.identifiers import CODE_PATTERN
 from customer_master.domain.pricing import PriceList, PriceListLine, validate_price_list
-from customer_master.domain.reading import Reader
+from customer_master.domain.reading import Reader, shown
 from customer_master.domain.records import read_currency
 from customer_master.errors import FieldError, ValidationFailed
 
@@ -110,7 +110,7 @@ def read_settings_changes(current: TenantSettings, data: Mapping[str, object]) -
         if r.has(name):
             values[name] = _setting(r, name, kind)
     if "code_width" in values and not 1 <= (values["code_width"] or 0) <= 12:
-        r.error("code_width", "out_of_range", "must be between 1 and 12")
+        r.refuse("code_width", "out_of_range", "must be between 1 and 12")
     if errors:
         raise ValidationFailed(errors)
     credit_names = {
@@ -147,7 +147,7 @@ def _setting(r: Reader, name: str, kind: str) -> object:
         mapping = r.mapping(name)
         for group, policy in mapping.items():
             if policy not in _CHOICES["policy"]:
-                r.error(f"{name}.{group}", "not_allowed", "must be one of: block, warn, off")
+                r.error(f"{name}.{group}", "not_allowed", f"{shown(policy)} must be one of: block, warn, off")
         return tuple(sorted((str(g), str(p)) for g, p in mapping.items()))
     if kind == "prefix":
         return _code_prefix(r, name)
@@ -162,7 +162,7 @@ def _code_prefix(r: Reader, name: str) -> str:
     """A code prefix: empty, or characters a code may hold (R-1.1)."""
     value = r.raw(name)
     if not isinstance(value, str) or (value and not CODE_PATTERN.match(value.upper())) or len(value) > 16:
-        r.error(name, "invalid", "must be up to 16 characters of A-Z, 0-9, '.', '_' or '-' (may be empty)")
+        r.refuse(name, "invalid", "must be up to 16 characters of A-Z, 0-9, '.', '_' or '-' (may be empty)")
         return ""
     return value.upper()
 
@@ -175,7 +175,7 @@ def _time_zone(r: Reader, name: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        r.error(name, "invalid", "is not an IANA time zone (e.g. Asia/Kuala_Lumpur, Europe/Berlin, UTC)")
+        r.refuse(name, "invalid", "is not an IANA time zone (e.g. Asia/Kuala_Lumpur, Europe/Berlin, UTC)")
     return value
 
 
@@ -217,7 +217,7 @@ def read_price_list(data: Mapping[str, object]) -> PriceList:
 def _code(r: Reader) -> str | None:
     code = r.text("code", required=True, max_length=32)
     if code is not None and not CODE_PATTERN.match(code):
-        r.error("code", "invalid", "must be 1-32 characters of A-Z, 0-9, '.', '_' or '-'")
+        r.refuse("code", "invalid", "must be 1-32 characters of A-Z, 0-9, '.', '_' or '-'")
         return None
     return code
 

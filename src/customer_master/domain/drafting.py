@@ -72,10 +72,13 @@ def draft_customer(
     """A new customer from a complete payload, or ``None`` with ``ctx.errors`` filled."""
     r = ctx.reader(payload, "")
     r.only((*MASTER_FIELDS, *RELATED, "overrides", "enabled_entities", "code"))
-    ctx.default_country = ctx.default_country or _first_country(payload.get("addresses"))
+    addresses = tuple(a for path, item in r.items("addresses") if (a := read_address(item, path, ctx)))
+    ctx.phones_from(addresses)
     master = read_master(payload, ctx)
     related: dict[str, Any] = {
-        name: tuple(rec for path, item in r.items(name) if (rec := read(item, path, ctx)))
+        name: addresses
+        if name == "addresses"
+        else tuple(rec for path, item in r.items(name) if (rec := read(item, path, ctx)))
         for name, read in RELATED.items()
     }
     overrides = _unique_overrides(
@@ -110,15 +113,19 @@ def apply_changes(
     r = ctx.reader(changes, "")
     r.only((*MASTER_FIELDS, *RELATED, "overrides", "code"))
     if "code" in changes and changes["code"] != current.code:
-        r.error("code", "read_only", "a customer's code cannot be changed")
-    if ctx.default_country is None and current.addresses:
-        ctx.default_country = current.addresses[0].country
+        r.refuse("code", "read_only", f"cannot replace code {current.code}: a customer's code never changes")
+    addresses = current.addresses
+    if "addresses" in changes:
+        addresses = apply_actions(current.addresses, r.items("addresses"), read_address, ctx)
+    ctx.phones_from(addresses)
     before = to_data(current)
     master_data = {name: before[name] for name in MASTER_FIELDS}
     master_data.update({k: v for k, v in changes.items() if k in MASTER_FIELDS})
     master = read_master(master_data, ctx)
     related: dict[str, Any] = {
-        name: apply_actions(getattr(current, name), r.items(name), read, ctx)
+        name: addresses
+        if name == "addresses"
+        else apply_actions(getattr(current, name), r.items(name), read, ctx)
         for name, read in RELATED.items()
         if name in changes
     }
@@ -236,13 +243,6 @@ def _enabled_entities(r: Reader, ctx: ReadContext) -> frozenset[str]:
 def _checked(customer: Customer, ctx: ReadContext) -> Customer | None:
     ctx.errors.extend(check_collections(customer))
     return None if ctx.errors else customer
-
-
-def _first_country(addresses: object) -> str | None:
-    if isinstance(addresses, list) and addresses and isinstance(addresses[0], Mapping):
-        country = addresses[0].get("country")
-        return country.strip().upper() if isinstance(country, str) else None
-    return None
 
 
 def _id(record: object) -> str:

@@ -1,9 +1,14 @@
 """Normalising identifiers with the field's libraries: tax ids and bank numbers with
 python-stdnum, e-mail addresses with email-validator (syntax only, no network), phone
-numbers with phonenumbers (stored E.164), countries with pycountry (ISO 3166-1).
+numbers with phonenumbers (stored E.164), countries with the country index
+(``countries.py``: ISO codes and names in every language).
 
 Each function returns the normal form or raises ``InvalidValue`` with a message a finance
-user understands.
+user understands; the reader that calls it adds the field and the value to the message.
+
+The libraries load on first use, not when ``customer_master`` is imported: together they
+take longer to import than the rest of the package (python-stdnum's country modules,
+phonenumbers' metadata, email-validator's tables).
 
 >>> normalise_tax_id("eu.vat", "nl 0044.95445.B01")
 'NL004495445B01'
@@ -13,6 +18,10 @@ user understands.
 'Ana@example.com'
 >>> normalise_phone("012-345 6789", default_country="MY")
 '+60123456789'
+>>> normalise_phone("+49 (0) 08155 9811 ext. 12")
+'+4981559811;ext=12'
+>>> normalise_country("Deutschland")
+'DE'
 """
 
 from __future__ import annotations
@@ -20,27 +29,38 @@ from __future__ import annotations
 import re
 from functools import cache
 from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import email_validator
-import phonenumbers
-import pycountry
-from email_validator import EmailNotValidError, validate_email
-from stdnum import bic as stdnum_bic
-from stdnum import iban as stdnum_iban
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.util import get_cc_module
+from customer_master.domain.countries import country_code
+from customer_master.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
+
+__all__ = [
+    "CODE_PATTERN",
+    "TAX_SCHEME_PATTERN",
+    "InvalidValue",
+    "has_tax_validator",
+    "normalise_bic",
+    "normalise_code",
+    "normalise_country",
+    "normalise_email",
+    "normalise_iban",
+    "normalise_phone",
+    "normalise_tax_id",
+    "normalise_website",
+]
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9._-]{1,32}$")
 TAX_SCHEME_PATTERN = re.compile(r"^[a-z]{2}\.[a-z0-9_]{2,20}$")
 
 
-class InvalidValue(ValueError):
-    """A value that cannot be normalised; the message says why."""
-
-
 @cache
 def _tax_module(scheme: str) -> ModuleType | None:
+    from stdnum.util import get_cc_module
+
     country, _, name = scheme.partition(".")
     module: ModuleType | None = get_cc_module(country, name)  # type: ignore[assignment]
     if module is None or not hasattr(module, "validate"):
@@ -62,26 +82,30 @@ def normalise_tax_id(scheme: str, number: str) -> str:
         if not cleaned:
             raise InvalidValue("is empty")
         return cleaned
-    try:
-        return str(module.validate(number))
-    except StdnumError as error:
-        raise InvalidValue(f"is not a valid {scheme} number: {error}") from None
+    return _stdnum_checked(module, number, f"is not a valid {scheme} number")
 
 
 def normalise_iban(value: str) -> str:
     """The compact IBAN, mod-97 checked."""
-    try:
-        return str(stdnum_iban.validate(value))
-    except StdnumError as error:
-        raise InvalidValue(f"is not a valid IBAN: {error}") from None
+    from stdnum import iban
+
+    return _stdnum_checked(iban, value, "is not a valid IBAN")
 
 
 def normalise_bic(value: str) -> str:
     """The compact BIC/SWIFT code, format checked."""
+    from stdnum import bic
+
+    return _stdnum_checked(bic, value, "is not a valid BIC/SWIFT code")
+
+
+def _stdnum_checked(module: ModuleType, value: str, problem: str) -> str:
+    from stdnum.exceptions import ValidationError
+
     try:
-        return str(stdnum_bic.validate(value))
-    except StdnumError as error:
-        raise InvalidValue(f"is not a valid BIC/SWIFT code: {error}") from None
+        return str(module.validate(value))
+    except ValidationError as error:
+        raise InvalidValue(f"{problem}: {error}") from None
 
 
 # The common shape of an address — plain ASCII letters, digits and ``._+-`` before the
@@ -90,6 +114,13 @@ def normalise_bic(value: str) -> str:
 # library (a bulk import checks two a row); every other address goes through it.
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*")
 _PLAIN_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+@cache
+def _special_use_domains() -> tuple[str, ...]:
+    import email_validator
+
+    return tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
 
 
 def _plain_email(value: str) -> str | None:
@@ -105,7 +136,7 @@ def _plain_email(value: str) -> str | None:
         or not _PLAIN_LOCAL.fullmatch(local)
         or not _PLAIN_DOMAIN.fullmatch(domain)
         or "--" in domain  # punycode and R-LDH labels: the library's rules
-        or any(domain == d or domain.endswith("." + d) for d in email_validator.SPECIAL_USE_DOMAIN_NAMES)
+        or any(domain == d or domain.endswith("." + d) for d in _special_use_domains())
     ):
         return None
     return f"{local}@{domain}"
@@ -116,22 +147,59 @@ def normalise_email(value: str) -> str:
     plain = _plain_email(value.strip())
     if plain is not None:
         return plain
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return str(validate_email(value.strip(), check_deliverability=False).normalized)
     except EmailNotValidError as error:
         raise InvalidValue(f"is not a valid e-mail address: {error}") from None
 
 
+# How often a parsed number is read again from its own E.164 form before it must be
+# stable: "+49 (0) 08155…" writes the trunk prefix twice, and each reading drops one.
+_PHONE_READINGS = 4
+
+
 def normalise_phone(value: str, default_country: str | None = None) -> str:
-    """The phone number in E.164 (``+60123456789``); a national number needs a country."""
+    """The phone number in E.164 (``+60123456789``), an extension kept RFC 3966 style
+    (``+4981559811;ext=12``, decision 0020). A national number is read with
+    ``default_country`` as its region, its trunk prefix dropped; so is a trunk prefix
+    written after the country code (``+49 (0) 8155 9811``). The result reads back as
+    itself. A number that cannot be dialled anywhere (wrong length) is refused."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, default_country)
+        if "(0)" in value and not phonenumbers.is_valid_number(number):
+            # "+57 (0) 321…": the bracketed 0 is dialled only at home; the library keeps it.
+            without = phonenumbers.parse(value.replace("(0)", " ", 1), default_country)
+            number = without if phonenumbers.is_valid_number(without) else number
     except phonenumbers.NumberParseException:
-        hint = "" if default_country or value.strip().startswith("+") else " (start with +country code)"
-        raise InvalidValue(f"is not a phone number{hint}") from None
+        if default_country or value.strip().startswith("+"):
+            raise InvalidValue("is not a phone number") from None
+        raise InvalidValue(
+            "is not a phone number without a country: start it with +country code, "
+            "or give the address's country"
+        ) from None
+    written = _phone_text(number)
+    valid = phonenumbers.is_valid_number(number)  # a valid number reads back as itself
+    for _ in range(0 if valid else _PHONE_READINGS):
+        again = phonenumbers.parse(written)
+        if _phone_text(again) == written:
+            break
+        number, written = again, _phone_text(again)
     if not phonenumbers.is_possible_number(number):
-        raise InvalidValue("is not a possible phone number")
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        region = phonenumbers.region_code_for_number(number) or default_country
+        where = f" in {region}" if region and region != "ZZ" else ""
+        raise InvalidValue(f"is not a possible phone number{where} (wrong number of digits)")
+    return written
+
+
+def _phone_text(number: PhoneNumber) -> str:
+    import phonenumbers
+
+    e164 = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return f"{e164};ext={number.extension}" if number.extension else e164
 
 
 def normalise_website(value: str) -> str:
@@ -144,11 +212,8 @@ def normalise_website(value: str) -> str:
 
 
 def normalise_country(value: str) -> str:
-    """An ISO 3166-1 alpha-2 country code, upper case."""
-    code = value.strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise InvalidValue("is not an ISO 3166-1 alpha-2 country code")
-    return code
+    """An ISO 3166-1 alpha-2 code, from a code or a name in any language (``countries.py``)."""
+    return country_code(value)
 
 
 def normalise_code(value: str) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
 from attrs import define, field, frozen
@@ -67,6 +67,16 @@ class RowOutcome:
 
 OutcomeSink = Callable[[RowOutcome], None]
 
+IGNORED_MESSAGE = "no field takes this column: its cells were not imported"
+
+
+def ignored_lines(columns: Iterable[str]) -> Iterator[dict[str, str]]:
+    """The CSV report's opening lines: one per column of the file nothing took, without
+    a row (it concerns the whole file)."""
+    for column in columns:
+        yield {"row": "", "outcome": "", "customer": "", "column": column, "code": "ignored_column",
+               "message": IGNORED_MESSAGE}  # fmt: skip
+
 
 @define
 class ImportResult:
@@ -109,6 +119,8 @@ class ImportResult:
         }
 
     def to_data(self) -> dict[str, Any]:
+        """The result as plain data: counts, the file's ignored columns (once, before any
+        row), then every kept row outcome."""
         return {
             **self.summary(),
             "ignored_columns": list(self.ignored_columns),
@@ -121,6 +133,8 @@ class ImportResult:
         return json.dumps(self.to_data(), indent=2, ensure_ascii=False)
 
     def report_lines(self) -> Iterator[dict[str, str]]:
+        """The CSV report's lines: the ignored columns first, then every kept row's."""
+        yield from ignored_lines(self.ignored_columns)
         for outcome in self.outcomes:
             yield from outcome.report_lines()
 

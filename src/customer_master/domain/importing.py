@@ -2,11 +2,11 @@
 field, the row's cells in the row format of ``columns.py``, and the keys that tell
 whether a row is a customer already known.
 
-A file's headers are matched to the row format by a **column mapping**: the format's own
-names (``name``, ``address_city``…), a **preset** for a CRM export (Salesforce accounts,
-HubSpot companies) or a mapping the user gives. A preset maps the CRM's record id to an
-external reference, so importing the same export again finds every customer it created
-(R-9.3).
+A file's headers are matched to the row format by a **column mapping** (``mapping.py``):
+the format's own names (``name``, ``address_city``…), a **preset** for a CRM export
+(Salesforce accounts, HubSpot companies, ``presets.py``) or a mapping the user gives. A
+preset maps the CRM's record id to an external reference, so importing the same export
+again finds every customer it created (R-9.3).
 
 A row is a duplicate when one of its **match keys** is held by a stored customer or by an
 earlier row of the same file. The keys are tried in this order: the customer's own code
@@ -17,62 +17,53 @@ ignoring case (R-9.3).
 >>> cells = plan.cells({"Id": "0015g00000XyZ", "Name": "Acme", "BillingStreet": "1 Main St\\nSuite 5",
 ...                     "BillingCountry": "Malaysia", "OwnerId": "005"})
 >>> cells["external_ref_salesforce"], cells["address_line2"], cells["address_country"], cells["kind"]
-('0015g00000XyZ', 'Suite 5', 'MY', 'company')
+('0015g00000XyZ', 'Suite 5', 'Malaysia', 'company')
 >>> [(k.kind, k.value) for k in match_keys(cells)]
 [('external_ref', 'salesforce:0015g00000XyZ')]
 """
 
 from __future__ import annotations
 
-import re
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from attrs import field, frozen
 
-from customer_master.domain.columns import (
-    REF_PREFIX,
-    country_code,
-    is_column,
-    split_group_column,
-)
+from customer_master.domain.columns import REF_PREFIX, split_group_column
 from customer_master.domain.identifiers import InvalidValue, normalise_tax_id
+from customer_master.domain.mapping import (
+    FORMULA_STARTS,
+    ColumnMapping,
+    HeaderPlan,
+    header_key,
+    neutralised,
+    unneutralised,
+)
+from customer_master.domain.presets import PRESETS, mapping_from
 from customer_master.errors import FieldError
+
+__all__ = [
+    "FORMULA_STARTS",
+    "MAX_BATCH",
+    "ON_DUPLICATE",
+    "PRESETS",
+    "ColumnMapping",
+    "HeaderPlan",
+    "ImportOptions",
+    "MatchKey",
+    "SeenKeys",
+    "SourceRow",
+    "header_key",
+    "mapping_from",
+    "match_keys",
+    "neutralised",
+    "unneutralised",
+]
 
 OnDuplicate = Literal["skip", "update", "error"]
 ON_DUPLICATE: tuple[OnDuplicate, ...] = ("skip", "update", "error")
 MAX_BATCH = 1000
-
-# A cell an export neutralised (``'=1+2``) reads back as written (``=1+2``).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# What ``neutralised`` prefixes with an apostrophe: formulas, and the apostrophe itself.
-_ESCAPED = (*FORMULA_STARTS, "'")
-
-
-def header_key(header: str) -> str:
-    """Headers compare by their letters and digits only: ``"Billing Street"``,
-    ``"billing_street"`` and ``"BillingStreet"`` are one header."""
-    return re.sub(r"[^0-9a-z]", "", header.lower())
-
-
-def neutralised(text: str) -> str:
-    """``text`` made safe for a spreadsheet: a cell that would start a formula gets a
-    leading apostrophe (``=cmd|…`` → ``'=cmd|…``), and so does one that starts with an
-    apostrophe itself (``'=…`` → ``''=…``, as a spreadsheet writes it), so that
-    ``unneutralised`` gives back exactly ``text``.
-
-    >>> [unneutralised(neutralised(text)) for text in ("=1+2", "'=1+2", "'", "plain")]
-    ['=1+2', "'=1+2", "'", 'plain']
-    """
-    return "'" + text if text.startswith(_ESCAPED) else text
-
-
-def unneutralised(text: str) -> str:
-    """The cell as the customer master wrote it before ``neutralised``."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(_ESCAPED):
-        return text[1:]
-    return text
 
 
 class SourceRow(dict[str, str]):
@@ -84,191 +75,6 @@ class SourceRow(dict[str, str]):
         super().__init__(cells)
         self.number = number
         self.problems = tuple(problems)
-
-
-# ---------------------------------------------------------------------------
-# Column mappings and presets
-# ---------------------------------------------------------------------------
-
-# Special target: a multi-line street cell split into an address group's line1..line3.
-_STREET = re.compile(r"^(address[0-9]*_)street$")
-
-
-def _is_target(column: str) -> bool:
-    return is_column(column) or _STREET.match(column) is not None
-
-
-@frozen
-class HeaderPlan:
-    """How one file's headers become row-format cells: ``columns`` maps each header
-    used to its column; ``ignored`` are headers the mapping does not know."""
-
-    columns: Mapping[str, str]
-    defaults: Mapping[str, str]
-    ignored: tuple[str, ...]
-
-    def cells(self, source: Mapping[str, str]) -> dict[str, str]:
-        """The row's cells by row-format column: trimmed, neutralised formulas undone,
-        a street split into lines, countries named in words made codes, defaults where
-        a cell is blank. Only columns of the file (and defaults) appear, which is how an
-        update tells a blank cell (clear it) from a column the file lacks (keep it)."""
-        cells: dict[str, str] = {}
-        for header, column in self.columns.items():
-            text = unneutralised((source.get(header) or "").strip())
-            street = _STREET.match(column)
-            if street is not None:
-                lines = [line.strip() for line in text.splitlines() if line.strip()]
-                for index, name in enumerate(("line1", "line2", "line3")):
-                    _put(cells, street.group(1) + name, lines[index] if index < len(lines) else "")
-                if len(lines) > 3:
-                    cells[street.group(1) + "line3"] = ", ".join(lines[2:])
-                continue
-            if column == "website" and text and "://" not in text and "." in text and " " not in text:
-                text = "https://" + text
-            parts = split_group_column(column)
-            if parts is not None and parts[2] == "country" and text:
-                text = country_code(text)
-            _put(cells, column, text)
-        for column, value in self.defaults.items():
-            if not cells.get(column):
-                cells[column] = value
-        return cells
-
-    def header_of(self, column: str) -> str:
-        """The file's header that feeds a row-format column (what a problem names)."""
-        for header, target in self.columns.items():
-            street = _STREET.match(target)
-            if target == column or (
-                street is not None and column in {street.group(1) + n for n in ("line1", "line2", "line3")}
-            ):
-                return header
-        return column
-
-
-def _put(cells: dict[str, str], column: str, text: str) -> None:
-    """Two headers may feed one column (``Id`` and ``Account ID``): the first filled wins."""
-    if not cells.get(column):
-        cells[column] = text
-
-
-@frozen
-class ColumnMapping:
-    """Which header is which column. ``columns`` maps header keys (``header_key``) to
-    row-format columns; headers not in it are matched to the row format by name unless
-    ``only_mapped`` (a preset reads just the CRM columns it knows). ``defaults`` fill
-    blank cells, e.g. ``{"kind": "company", "legal_entity": "MY01"}``."""
-
-    name: str = "customer-master"
-    columns: Mapping[str, str] = field(factory=dict)
-    defaults: Mapping[str, str] = field(factory=dict)
-    only_mapped: bool = False
-
-    def plan(self, headers: Sequence[str]) -> HeaderPlan:
-        """The plan for a file with ``headers``."""
-        by_key = {header_key(k): v for k, v in self.columns.items()}
-        columns: dict[str, str] = {}
-        ignored: list[str] = []
-        for header in headers:
-            target = by_key.get(header_key(header))
-            if target is None and not self.only_mapped:
-                target = _row_format_name(header)
-            if target:
-                columns[header] = target
-            elif header.strip():
-                ignored.append(header)
-        return HeaderPlan(columns, dict(self.defaults), tuple(ignored))
-
-    def with_defaults(self, defaults: Mapping[str, str]) -> ColumnMapping:
-        return ColumnMapping(self.name, self.columns, {**self.defaults, **defaults}, self.only_mapped)
-
-
-def _row_format_name(header: str) -> str | None:
-    name = re.sub(r"[\s\-]+", "_", header.strip().lower())
-    return name if is_column(name) else None
-
-
-def mapping_from(data: Mapping[str, Any], base: ColumnMapping | None = None) -> ColumnMapping:
-    """A user's mapping: ``{"columns": {header: column}, "defaults": {column: value}}``
-    or just ``{header: column}``; ``"preset": "salesforce"`` starts from a preset.
-    Raises ``ValueError`` naming every target that is not a column."""
-    columns = data.get("columns", data if "defaults" not in data and "preset" not in data else {})
-    defaults = data.get("defaults", {})
-    if not isinstance(columns, Mapping) or not isinstance(defaults, Mapping):
-        raise ValueError('a mapping is {"columns": {header: column}, "defaults": {column: value}}')
-    preset_name = data.get("preset")
-    if preset_name is not None:
-        if preset_name not in PRESETS:
-            raise ValueError(f"no preset {preset_name!r} (known: {', '.join(sorted(PRESETS))})")
-        base = PRESETS[str(preset_name)]
-    wrong = [f"{h} → {c}" for h, c in columns.items() if c and not _is_target(str(c))]
-    wrong += [f"default {c}" for c in defaults if not is_column(str(c))]
-    if wrong:
-        raise ValueError(f"not columns of a customer row: {', '.join(wrong)}")
-    start = base or ColumnMapping()
-    return ColumnMapping(
-        name="custom" if base is None else f"{start.name}+custom",
-        columns={**start.columns, **{str(h): str(c) for h, c in columns.items() if c}},
-        defaults={**start.defaults, **{str(c): str(v) for c, v in defaults.items()}},
-        only_mapped=start.only_mapped,
-    )
-
-
-def _crm_address(prefix: str, words: str) -> dict[str, str]:
-    """Salesforce's ``BillingStreet``… / ``ShippingStreet``… columns for one group."""
-    return {
-        f"{words}Street": f"{prefix}street",
-        f"{words}City": f"{prefix}city",
-        f"{words}State": f"{prefix}state",
-        f"{words} State/Province": f"{prefix}state",
-        f"{words}PostalCode": f"{prefix}postal_code",
-        f"{words} Zip/Postal Code": f"{prefix}postal_code",
-        f"{words}Country": f"{prefix}country",
-        f"{words}CountryCode": f"{prefix}country",
-    }
-
-
-PRESETS: Mapping[str, ColumnMapping] = {
-    # Salesforce accounts, by API name (Data Loader) or by label (report export).
-    "salesforce": ColumnMapping(
-        name="salesforce",
-        columns={
-            "Id": REF_PREFIX + "salesforce",
-            "Account ID": REF_PREFIX + "salesforce",
-            "Name": "name",
-            "Account Name": "name",
-            "Phone": "phone",
-            "Website": "website",
-            "Industry": "industry",
-            "Description": "notes",
-            **_crm_address("address_", "Billing"),
-            **_crm_address("address2_", "Shipping"),
-        },
-        defaults={"kind": "company"},
-        only_mapped=True,
-    ),
-    # HubSpot companies, as the CRM's export writes them.
-    "hubspot": ColumnMapping(
-        name="hubspot",
-        columns={
-            "Record ID": REF_PREFIX + "hubspot",
-            "Company name": "name",
-            "Name": "name",
-            "Phone Number": "phone",
-            "Website URL": "website",
-            "Company Domain Name": "website",
-            "Industry": "industry",
-            "Description": "notes",
-            "Street Address": "address_line1",
-            "Street Address 2": "address_line2",
-            "City": "address_city",
-            "State/Region": "address_state",
-            "Postal Code": "address_postal_code",
-            "Country/Region": "address_country",
-        },
-        defaults={"kind": "company"},
-        only_mapped=True,
-    ),
-}
 
 
 # ---------------------------------------------------------------------------
@@ -438,12 +244,7 @@ class ImportOptions:
             "on_duplicate": self.on_duplicate,
             "batch_size": self.batch_size,
             "stop_on_error": self.stop_on_error,
-            "mapping": {
-                "name": self.mapping.name,
-                "columns": dict(self.mapping.columns),
-                "defaults": dict(self.mapping.defaults),
-                "only_mapped": self.mapping.only_mapped,
-            },
+            "mapping": self.mapping.to_data(),
         }
 
     @classmethod
@@ -453,10 +254,5 @@ class ImportOptions:
             on_duplicate=data.get("on_duplicate", "skip"),
             batch_size=int(data.get("batch_size", 100)),
             stop_on_error=bool(data.get("stop_on_error", False)),
-            mapping=ColumnMapping(
-                name=str(mapping.get("name", "customer-master")),
-                columns=dict(mapping.get("columns", {})),
-                defaults=dict(mapping.get("defaults", {})),
-                only_mapped=bool(mapping.get("only_mapped", False)),
-            ),
+            mapping=ColumnMapping.from_data(mapping),
         )

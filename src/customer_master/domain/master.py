@@ -8,6 +8,7 @@ it), so both paths apply exactly the same rules.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ from customer_master.domain.identifiers import (
     normalise_phone,
     normalise_website,
 )
-from customer_master.domain.reading import Reader, to_date, to_decimal
+from customer_master.domain.reading import Reader, shown, to_date, to_decimal
 from customer_master.domain.records import (
     ReadContext,
     read_currency,
@@ -77,7 +78,7 @@ def read_master(data: Mapping[str, object], ctx: ReadContext) -> dict[str, Any]:
         "legal_entity": _legal_entity(r, ctx),
         "email": r.normalised("email", normalise_email),
         "billing_email": r.normalised("billing_email", normalise_email),
-        "phone": r.normalised("phone", lambda p: normalise_phone(p, ctx.default_country), max_length=40),
+        "phone": r.normalised("phone", lambda p: normalise_phone(p, ctx.phone_region()), max_length=40),
         "website": r.normalised("website", normalise_website, max_length=2048),
         "customer_type": r.choice("customer_type", config.allowed_values("customer_type") or CUSTOMER_TYPES),
         "tags": r.strings("tags"),
@@ -130,7 +131,10 @@ def _mandatory(r: Reader, values: Mapping[str, Any], ctx: ReadContext) -> None:
 
 
 def _metadata(r: Reader, ctx: ReadContext) -> dict[str, object]:
-    """Custom metadata: a JSON object; tenant-defined custom fields are type-checked."""
+    """Custom metadata: a JSON object; tenant-defined custom fields are type-checked, and
+    a value written as text (a file's cell) is read in its field's type: ``"250"`` for
+    an integer field is 250, ``"yes"`` for a boolean one true, ``"2024-03-01T10:00:00Z"``
+    for a date one 2024-03-01."""
     data = dict(r.mapping("metadata"))
     for definition in ctx.config.custom_fields:
         path = f"metadata.{definition.name}"
@@ -139,10 +143,29 @@ def _metadata(r: Reader, ctx: ReadContext) -> dict[str, object]:
             if definition.required:
                 ctx.errors.append(FieldError(path, "required", "is required by this tenant"))
             continue
+        if isinstance(value, str):
+            value = data[definition.name] = _from_text(definition.type, value)
         problem = _custom_value_problem(definition.type, definition.choices, value)
         if problem:
-            ctx.errors.append(FieldError(path, "invalid", problem))
+            ctx.errors.append(FieldError(path, "invalid", f"{shown(value)} {problem}"))
     return data
+
+
+_TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
+_FALSE_WORDS = frozenset({"false", "no", "n", "0"})
+
+
+def _from_text(kind: str, text: str) -> object:
+    """A custom field's value written as text, in the field's type where it reads as
+    one (else the text, which the type check then refuses)."""
+    cleaned = text.strip()
+    if kind == "integer" and re.fullmatch(r"[+-]?\d+", cleaned):
+        return int(cleaned)
+    if kind == "boolean" and cleaned.lower() in _TRUE_WORDS | _FALSE_WORDS:
+        return cleaned.lower() in _TRUE_WORDS
+    if kind == "date" and re.match(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)", cleaned):
+        return cleaned[:10]
+    return cleaned if kind in ("number", "choice") else text
 
 
 def _custom_value_problem(kind: str, choices: tuple[str, ...], value: object) -> str | None:

@@ -19,8 +19,6 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Literal
 
-from babel.numbers import get_currency_precision, list_currencies
-
 from customer_master.errors import BusinessRuleViolation
 
 Rounding = Literal["half_even", "half_up"]
@@ -30,7 +28,9 @@ _ROUNDING_MODES: dict[str, str] = {"half_even": ROUND_HALF_EVEN, "half_up": ROUN
 
 @cache
 def currency_codes() -> frozenset[str]:
-    """Every ISO 4217 currency code known to CLDR."""
+    """Every ISO 4217 currency code known to CLDR (Babel loads on first use)."""
+    from babel.numbers import list_currencies
+
     return frozenset(list_currencies())
 
 
@@ -42,6 +42,8 @@ def is_currency(code: str) -> bool:
 @cache
 def minor_unit(currency: str) -> int:
     """The number of decimal places of ``currency`` (2 for USD, 0 for JPY)."""
+    from babel.numbers import get_currency_precision
+
     return int(get_currency_precision(currency))
 
 

@@ -9,10 +9,10 @@ one primary tax id.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
-from attrs import define
+from attrs import define, field
 
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import (
@@ -45,12 +45,29 @@ from customer_master.errors import FieldError
 @define
 class ReadContext:
     """What reading needs besides the data: the tenant's configuration, a place for
-    errors, a maker of new record ids, and a country for national phone numbers."""
+    errors, a maker of new record ids, and the countries national phone numbers are
+    read in (``phones_from``)."""
 
     config: TenantConfiguration
     errors: list[FieldError]
     new_id: Callable[[], str]
     default_country: str | None = None
+    site_countries: dict[str, str] = field(factory=dict)
+
+    def phones_from(self, addresses: Sequence[Address]) -> None:
+        """Read national phone numbers in the customer's country: its default billing
+        address's, else its first billing address's, else its first address's; a
+        contact's in the country of its site (decision 0020). A country given by the
+        caller (``default_country``) comes first."""
+        billing = [a for a in addresses if "billing" in a.purposes]
+        defaults = [a for a in billing if "billing" in a.default_for]
+        first = next(iter(defaults or billing or addresses), None)
+        self.default_country = self.default_country or (first.country if first else None)
+        self.site_countries = {a.id: a.country for a in addresses}
+
+    def phone_region(self, site_id: str | None = None) -> str | None:
+        """The country a national phone number is read in (of a contact at ``site_id``)."""
+        return self.site_countries.get(site_id or "", self.default_country)
 
     def reader(self, data: object, path: str) -> Reader:
         return Reader(data, path, self.errors)
@@ -67,7 +84,7 @@ def read_tax_id(data: object, path: str, ctx: ReadContext) -> TaxId | None:
     r.only(("id", "scheme", "number", "is_primary"))
     scheme = r.text("scheme", required=True, max_length=32)
     if scheme is not None and not TAX_SCHEME_PATTERN.match(scheme.lower()):
-        r.error("scheme", "invalid", "must look like 'eu.vat' or 'in.gstin' (country.kind)")
+        r.refuse("scheme", "invalid", "must look like 'eu.vat' or 'in.gstin' (country.kind)")
         scheme = None
     scheme = scheme.lower() if scheme else None
     number = r.text("number", required=True, max_length=64)
@@ -136,8 +153,8 @@ def read_contact(data: object, path: str, ctx: ReadContext) -> Contact | None:
     name = r.text("name", required=True)
     roles = r.strings("roles")
     email = r.normalised("email", normalise_email)
-    phone = r.normalised("phone", lambda p: normalise_phone(p, ctx.default_country), max_length=40)
     site_id = r.text("site_id", max_length=64)
+    phone = r.normalised("phone", lambda p: normalise_phone(p, ctx.phone_region(site_id)), max_length=40)
     is_primary = r.boolean("is_primary")
     if not _clean(r, path, ctx) or name is None:
         return None
@@ -197,9 +214,9 @@ def read_pricing_tier(data: object, path: str, ctx: ReadContext) -> PricingTier 
     currency = read_currency(r, "currency", required=True)
     valid_from, valid_to = r.date("valid_from"), r.date("valid_to")
     if min_quantity is not None and max_quantity is not None and max_quantity < min_quantity:
-        r.error("max_quantity", "too_small", "must not be below min_quantity")
+        r.refuse("max_quantity", "too_small", f"must not be below min_quantity ({min_quantity})")
     if valid_from and valid_to and valid_to < valid_from:
-        r.error("valid_to", "before_start", "must not be before valid_from")
+        r.refuse("valid_to", "before_start", f"must not be before valid_from ({valid_from})")
     if not _clean(r, path, ctx) or item_code is None or unit_price is None or currency is None:
         return None
     return PricingTier(
@@ -223,7 +240,7 @@ def read_tax_profile(data: object, path: str, ctx: ReadContext) -> TaxProfile | 
     certificate = r.text("certificate_number", max_length=64)
     valid_from, valid_to = r.date("valid_from"), r.date("valid_to")
     if valid_from and valid_to and valid_to < valid_from:
-        r.error("valid_to", "before_start", "must not be before valid_from")
+        r.refuse("valid_to", "before_start", f"must not be before valid_from ({valid_from})")
     if not _clean(r, path, ctx) or code is None:
         return None
     return TaxProfile(
@@ -377,7 +394,7 @@ def read_currency(r: Reader, name: str, *, required: bool = False) -> str | None
     if code is None:
         return None
     if not is_currency(code.upper()):
-        r.error(name, "invalid", "is not an ISO 4217 currency code (e.g. USD, EUR, MYR)")
+        r.refuse(name, "invalid", "is not an ISO 4217 currency code (e.g. USD, EUR, MYR)")
         return None
     return code.upper()
 

@@ -28,7 +28,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from attrs import frozen
-from rapidfuzz import fuzz, process
 
 from customer_master.domain.customer import Customer
 from customer_master.errors import FieldError
@@ -194,6 +193,8 @@ def name_similarity(name: str, search: str) -> float:
     """How alike (0–100) the folded ``search`` is to the closest run of as many words of
     the folded ``name`` (the whole name if it has fewer): rapidfuzz's ``ratio``, one
     less for each letter to add or remove, so a swap costs two."""
+    from rapidfuzz import fuzz  # loaded on first use, not with the package
+
     wanted, words = fold(search), fold(name).split()
     if not wanted or not words:
         return 0.0
@@ -225,6 +226,8 @@ def close_match_keys(folded_names: Sequence[str], search: str) -> list[str | Non
     >>> close_match_keys(["acme trading", "zeta"], "trdaing")
     ['101429', None]
     """
+    from rapidfuzz import fuzz, process
+
     wanted = fold(search)
     size = len(wanted.split())
     if not wanted:

@@ -17,8 +17,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import overload
 
-from rapidfuzz import fuzz, process, utils
-
 from customer_master.domain.config import TenantSettings
 from customer_master.domain.customer import Customer
 from customer_master.errors import FieldWarning
@@ -65,6 +63,8 @@ def most_similar_name(
     >>> most_similar_name("Acme Trading", [("C9", "ACME Trading"), ("C2", "acme trading.")], 90)
     ('C2', 'acme trading.', 100.0)
     """
+    from rapidfuzz import fuzz, process  # loaded on first use: importing the core stays quick
+
     # Scored in one call into rapidfuzz (C), not one Python call per candidate: the
     # plain ratio of the names' sorted words is exactly ``token_sort_ratio``, and each
     # candidate's sorted words are made once (``LookAlikes``), not once per comparison.
@@ -163,5 +163,7 @@ def _sorted_words(name: str) -> str:
     if words is None:
         if len(_SORTED_WORDS) >= _SORTED_WORDS_KEPT:
             _SORTED_WORDS.clear()
+        from rapidfuzz import utils
+
         words = _SORTED_WORDS[name] = " ".join(sorted(utils.default_process(name).split()))
     return words

@@ -108,8 +108,8 @@ class ImportService:
         result = ImportResult(
             validate_only=options.validate_only, keep_outcomes=on_outcome is None, checksum=checksum
         )
-        state = _Progress(groups=_groups(rows, options))
-        source = _Source(rows, options)
+        state = _Progress(groups=_groups(rows, options, config))
+        source = _Source(rows, options, config)
         for batch in source.batches(options.batch_size):
             outcomes, stop = self._batch(actor, batch, options, state)
             for outcome in outcomes:
@@ -449,8 +449,9 @@ class ImportService:
         options = ImportOptions.from_data(payload["options"])
         result = ImportResult(checksum=payload["checksum"])
         kept = list(_source_rows(rows))
-        state = _Progress(groups=_groups(kept, options))
-        for batch in _Source(kept, options).batches(options.batch_size):
+        config = tx.uow.configuration.get(tx.tenant)
+        state = _Progress(groups=_groups(kept, options, config))
+        for batch in _Source(kept, options, config).batches(options.batch_size):
             state.taken = []
             outcomes, stop = self._rows(tx, batch, options, state)
             state.seen.commit()
@@ -531,14 +532,16 @@ class _Fold:
         self.warnings = warnings
 
 
-def _groups(rows: Iterable[Mapping[str, str]], options: ImportOptions) -> FileGroups | None:
+def _groups(
+    rows: Iterable[Mapping[str, str]], options: ImportOptions, config: TenantConfiguration
+) -> FileGroups | None:
     """The rows that are one customer, found in a first pass over ``rows`` for their keys
     alone — when duplicates update and the rows can be read again (not a one-shot
     iterator)."""
     if options.on_duplicate != "update" or iter(rows) is rows:
         return None
     groups = FileGroups()
-    for row in _Source(rows, options).rows():
+    for row in _Source(rows, options, config).rows():
         groups.add(row.number, row.keys)
     return groups
 
@@ -546,9 +549,12 @@ def _groups(rows: Iterable[Mapping[str, str]], options: ImportOptions) -> FileGr
 class _Source:
     """The rows of a file, numbered and read through the column mapping, in batches."""
 
-    def __init__(self, rows: Iterable[Mapping[str, str]], options: ImportOptions) -> None:
+    def __init__(
+        self, rows: Iterable[Mapping[str, str]], options: ImportOptions, config: TenantConfiguration
+    ) -> None:
         self._rows = rows
         self._mapping = options.mapping
+        self._config = config  # where a preset's other columns are kept
         self._plans: dict[tuple[str, ...], HeaderPlan] = {}
         self.ignored: tuple[str, ...] = ()
 
@@ -557,7 +563,7 @@ class _Source:
             headers = tuple(source)
             plan = self._plans.get(headers)
             if plan is None:
-                plan = self._plans[headers] = self._mapping.plan(headers)
+                plan = self._plans[headers] = self._mapping.plan(headers, self._config)
                 self.ignored = tuple(dict.fromkeys([*self.ignored, *plan.ignored]))
             number = source.number if isinstance(source, SourceRow) else index
             problems = source.problems if isinstance(source, SourceRow) else ()
