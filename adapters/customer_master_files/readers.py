@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from customer_master.domain.importing import SourceRow
+from customer_master.extras import require
 
 Source = str | os.PathLike[str] | IO[bytes]
 
@@ -182,6 +183,7 @@ def _clean(cell: str) -> str:
 def read_xlsx(source: Source, sheet: str | None = None) -> Iterator[SourceRow]:
     """The rows of an XLSX workbook's first (or named) sheet, streamed (openpyxl's
     read-only mode). Formulas give their last computed value, never their text."""
+    require("files", "openpyxl", needed_by="XLSX files")
     from openpyxl import load_workbook
 
     with _opened(source) as stream:

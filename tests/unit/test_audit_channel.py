@@ -33,7 +33,9 @@ def test_records_without_a_channel_and_with_one_chain_and_verify() -> None:
 
 
 def test_the_audit_record_keeps_the_actors_channel(tenant: CustomerMaster, admin: Actor) -> None:
-    created = tenant.customers.create(admin, {"name": "Kedai Ali", "kind": "individual", "legal_entity": "MY01"})
+    created = tenant.customers.create(
+        admin, {"name": "Kedai Ali", "kind": "individual", "legal_entity": "MY01"}
+    )
     customer = created.applied
     via_mcp = attrs.evolve(admin, channel="mcp")
     tenant.customers.update(via_mcp, customer.id, {"name": "Kedai Ali Baru"}, version=customer.version)

@@ -1,0 +1,1 @@
+"""The MCP server of customer-master (SPEC R-16.4)."""
