@@ -25,8 +25,9 @@ def test_a_merge_preview_shows_the_result_and_stores_nothing(tenant: CustomerMas
     preview = tenant.lifecycle.preview_merge(admin, source, target)
 
     merged_source, merged_target = preview.after
-    assert merged_source is not None and merged_target is not None
-    assert merged_source.status == "inactive" and merged_source.merged_into == target
+    assert merged_source is not None
+    assert merged_target is not None
+    assert (merged_source.status, merged_source.merged_into) == ("inactive", target)
     assert set(merged_target.tags) == {"east", "west"}
     assert (preview.lane, preview.steps) == ("green", ())
     assert tenant.customers.get(admin, source).status == "active"
