@@ -39,6 +39,7 @@ from customer_master_cli.conventions import (
     actor_options,
     fail,
     json_option,
+    naming_values,
     opened,
     print_json,
 )
@@ -196,7 +197,7 @@ def config() -> None:
 
 
 def _apply_and_report(ctx: click.Context, given: dict[str, Any], document: Mapping[str, Any]) -> None:
-    with opened(ctx) as master:
+    with opened(ctx) as master, naming_values(document):
         actor = acting(master, given)
         changed = apply_document(master, actor, document)
     click.echo(
@@ -276,17 +277,17 @@ def config_lane(ctx: click.Context, operation: str, lane: str, kind: str | None,
 
 @config.command("steps", epilog=EXIT_CODES)
 @click.argument("lane", type=click.Choice(["yellow", "red"]))
-@click.argument("roles", nargs=-1, required=True)
+@click.argument("approvers", nargs=-1, required=True)
 @actor_options
 @click.pass_context
-def config_steps(ctx: click.Context, lane: str, roles: tuple[str, ...], **given: Any) -> None:
-    """Set the roles that approve LANE's steps, in order.
+def config_steps(ctx: click.Context, lane: str, approvers: tuple[str, ...], **given: Any) -> None:
+    """Set the roles (APPROVERS) that approve LANE's steps, in order.
 
     \b
     Example:
       customer-master config steps yellow ar_manager controller --tenant acme
     """
-    _apply_and_report(ctx, given, {"approval_steps": {lane: list(roles)}})
+    _apply_and_report(ctx, given, {"approval_steps": {lane: list(approvers)}})
 
 
 @config.command("role", epilog=EXIT_CODES)

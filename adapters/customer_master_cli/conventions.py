@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
@@ -26,6 +27,7 @@ from attrs import evolve
 
 from customer_master.actor import Actor
 from customer_master.app import CustomerMaster
+from customer_master.errors import FieldError, ValidationFailed
 
 DEFAULT_URL = "sqlite:///customer-master.db"
 KEY_VARIABLE = "CUSTOMER_MASTER_API_KEY"
@@ -45,6 +47,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 def fail(message: str) -> NoReturn:
     """Stop the command with one line and exit code 1."""
     raise click.ClickException(message)
+
+
+_MISSING = object()
+
+
+@contextmanager
+def naming_values(given: Mapping[str, Any]) -> Iterator[None]:
+    """Validation errors as one line, each naming the value it found in ``given``."""
+    try:
+        yield
+    except ValidationFailed as error:
+        fail("invalid input — " + "; ".join(_named(e, given) for e in error.errors))
+
+
+def _named(error: FieldError, given: Mapping[str, Any]) -> str:
+    value = value_at(given, error.path)
+    got = "" if value is _MISSING or value is None else f" (got {value!r})"
+    return f"{error.path}: {error.message}{got}"
+
+
+def value_at(data: Any, path: str) -> Any:
+    """The value at ``addresses[0].country`` in ``data``, or a marker when there is none."""
+    for part in re.findall(r"[^.\[\]]+", path):
+        if isinstance(data, Mapping) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return _MISSING
+    return data
 
 
 def url_of(ctx: click.Context) -> str:

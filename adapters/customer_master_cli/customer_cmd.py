@@ -20,6 +20,7 @@ from customer_master_cli.conventions import (
     actor_options,
     fail,
     json_option,
+    naming_values,
     opened,
     print_json,
 )
@@ -128,7 +129,7 @@ def customer_create(
       customer-master customer create new-customer.yaml --tenant acme --user sam --role sales_admin
     """
     payload = payload_of(file, pairs)
-    with opened(ctx) as master:
+    with opened(ctx) as master, naming_values(payload):
         result = master.customers.create(acting(master, given), payload)
     show_outcome(result, "created", as_json)
 
@@ -156,7 +157,7 @@ def customer_update(
       customer-master customer update CUS-0001 --set credit_limit=75000 --version 3 --tenant acme
     """
     changes = payload_of(file, pairs)
-    with opened(ctx) as master:
+    with opened(ctx) as master, naming_values(changes):
         actor = acting(master, given)
         customer_id = master.customers.lookup(actor, key).customer.id
         result = master.customers.update(actor, customer_id, changes, version=expected)
