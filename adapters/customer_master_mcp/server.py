@@ -10,8 +10,6 @@ an argument model that passes the arguments through to that schema unchanged.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -47,10 +45,17 @@ class _Arguments(ArgModelBase):
         return {"arguments": dict(self.model_extra or {})}
 
 
-def build_server(cm: CustomerMaster, *, transport: str = "stdio", stdio_key: str | None = None) -> MCPServer:
+def build_server(
+    cm: CustomerMaster,
+    *,
+    transport: str = "stdio",
+    stdio_key: str | None = None,
+    confirmations: Confirmations | None = None,
+) -> MCPServer:
     """An MCP server over ``cm``. ``transport`` says where keys come from: ``stdio`` uses
-    ``stdio_key`` for every call, ``http`` each request's own key."""
-    confirmations = Confirmations()
+    ``stdio_key`` for every call, ``http`` each request's own key. Confirmation codes are
+    valid on this server (or on those sharing ``confirmations``)."""
+    confirmations = confirmations or Confirmations()
     server = MCPServer(
         "customer-master",
         instructions=INSTRUCTIONS,
@@ -140,11 +145,6 @@ async def _unauthorized(send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
-
-
-@contextlib.asynccontextmanager
-async def _nothing() -> AsyncIterator[None]:
-    yield
 
 
 def _version() -> str:

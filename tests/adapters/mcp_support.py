@@ -32,8 +32,17 @@ def make_tenant(path: Path) -> tuple[str, dict[str, str]]:
                 cm.configuration.set_approval_lane(admin, operation, "green")
         cm.configuration.set_approval_lane(admin, "credit_hold", "yellow")
         for name, limit in (("Kedai Makmur Sdn Bhd", "20000"), ("Syarikat Jaya Trading", "5000")):
-            cm.customers.create(admin, {"name": name, "kind": "company", "legal_entity": "MY01",
-                                        "email": "ap@example.my", "currency": "MYR", "credit_limit": limit})  # fmt: skip
+            cm.customers.create(
+                admin,
+                {
+                    "name": name,
+                    "kind": "company",
+                    "legal_entity": "MY01",
+                    "email": "ap@example.my",
+                    "currency": "MYR",
+                    "credit_limit": limit,
+                },
+            )
         keys = {
             user: cm.access.create_api_key(TENANT, user, roles)[0]
             for user, roles in (

@@ -84,9 +84,19 @@ def test_a_new_user_runs_a_tenant_end_to_end_with_the_cli_only(url: str, tmp_pat
     export_file = tmp_path / "accounts.csv"
     export_file.write_text(SALESFORCE_EXPORT, encoding="utf-8")
     imported = run(
-        url, "import", str(export_file), "--preset", "salesforce", "--default", "legal_entity=MY01",
-        "--default", "currency=MYR", "--submit", "--json", *ana,
-    )  # fmt: skip
+        url,
+        "import",
+        str(export_file),
+        "--preset",
+        "salesforce",
+        "--default",
+        "legal_entity=MY01",
+        "--default",
+        "currency=MYR",
+        "--submit",
+        "--json",
+        *ana,
+    )
     assert imported.exit_code == 0, imported.output
     request_id = json.loads(imported.output)["change_request"]
     assert request_id
@@ -162,8 +172,21 @@ def test_customer_commands_create_show_update_and_deactivate(url: str) -> None:
     )
     for operation in ("create", "update", "deactivate"):
         assert run(url, "config", "lane", operation, "green", *ana).exit_code == 0
-    created = run(url, "customer", "create", "--set", "name=Kedai Ali", "--set", "kind=individual",
-                  "--set", "legal_entity=MY01", "--set", "credit_limit=5000.10", "--json", *ana)  # fmt: skip
+    created = run(
+        url,
+        "customer",
+        "create",
+        "--set",
+        "name=Kedai Ali",
+        "--set",
+        "kind=individual",
+        "--set",
+        "legal_entity=MY01",
+        "--set",
+        "credit_limit=5000.10",
+        "--json",
+        *ana,
+    )
     assert created.exit_code == 0, created.output
     assert json.loads(created.output)["customer"]["credit_limit"] == "5000.10"
     assert (

@@ -40,8 +40,17 @@ from mcp_support import (
 
 COMMAND = str(Path(sys.executable).with_name("customer-master"))
 
-READ_ONLY = {"search_customers", "get_customer", "effective_view", "payment_schedule", "resolve_price",
-             "list_change_requests", "show_change_request", "customer_timeline", "validate_import"}  # fmt: skip
+READ_ONLY = {
+    "search_customers",
+    "get_customer",
+    "effective_view",
+    "payment_schedule",
+    "resolve_price",
+    "list_change_requests",
+    "show_change_request",
+    "customer_timeline",
+    "validate_import",
+}
 IRREVERSIBLE = {"merge_customers", "delete_customer_permanently"}
 
 
@@ -123,8 +132,11 @@ def test_a_merge_is_previewed_then_confirmed_and_a_stale_code_is_refused(
                 wrong = await call(client, "merge_customers", {**asked, "confirm": "0" * 24})
                 assert wrong.is_error
                 assert "does not match" in text(wrong)
-                other = await call(client, "merge_customers", {"customer": "CUS-0001", "target_id": "CUS-0002",
-                                                               "confirm": code})  # fmt: skip
+                other = await call(
+                    client,
+                    "merge_customers",
+                    {"customer": "CUS-0001", "target_id": "CUS-0002", "confirm": code},
+                )
                 assert other.is_error
 
                 done = await call(client, "merge_customers", {**asked, "confirm": code})
@@ -211,8 +223,14 @@ def test_the_conversation_over_stdio(tenant: tuple[str, dict[str, str]]) -> None
 def test_the_stdio_server_refuses_to_start_without_a_key(tenant: tuple[str, dict[str, str]]) -> None:
     url, _ = tenant
     env = {k: v for k, v in os.environ.items() if k != "CUSTOMER_MASTER_API_KEY"}
-    started = subprocess.run([COMMAND, "--url", url, "mcp", "--stdio"], env=env, input="", capture_output=True,
-                             text=True, timeout=60)  # fmt: skip
+    started = subprocess.run(
+        [COMMAND, "--url", url, "mcp", "--stdio"],
+        env=env,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert started.returncode == 1
     assert started.stderr.strip().splitlines() == [
         "Error: no API key: set CUSTOMER_MASTER_API_KEY (stdio) or send Authorization: Bearer <key> (HTTP)"
@@ -234,8 +252,11 @@ def _free_port() -> int:
 def http_server(tenant: tuple[str, dict[str, str]]) -> Iterator[tuple[str, str, dict[str, str]]]:
     url, keys = tenant
     port = _free_port()
-    server = subprocess.Popen([COMMAND, "--url", url, "mcp", "--http", "--bind", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    server = subprocess.Popen(
+        [COMMAND, "--url", url, "mcp", "--http", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     endpoint = f"http://127.0.0.1:{port}/mcp"
     try:
         deadline = time.monotonic() + 60

@@ -17,9 +17,14 @@ AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _record(n: int, channel: str | None) -> AuditRecord:
     return AuditRecord(
-        id=f"a{n}", tenant="t", operation="update", customer_ids=("c1",), actor="ana", occurred_at=AT,
+        id=f"a{n}",
+        tenant="t",
+        operation="update",
+        customer_ids=("c1",),
+        actor="ana",
+        occurred_at=AT,
         channel=channel,
-    )  # fmt: skip
+    )
 
 
 def test_records_without_a_channel_and_with_one_chain_and_verify() -> None:

@@ -12,8 +12,14 @@ from customer_master import Actor, BusinessRuleViolation, CustomerMaster, Forbid
 
 
 def _customer(cm: CustomerMaster, actor: Actor, name: str, **fields: Any) -> str:
-    payload = {"name": name, "kind": "company", "email": "ap@globe.example", "legal_entity": "US01",
-               "currency": "USD", **fields}  # fmt: skip
+    payload = {
+        "name": name,
+        "kind": "company",
+        "email": "ap@globe.example",
+        "legal_entity": "US01",
+        "currency": "USD",
+        **fields,
+    }
     return cm.customers.create(actor, payload).applied.id
 
 
