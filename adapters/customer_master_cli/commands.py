@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn, TypeVar
@@ -26,7 +25,7 @@ from customer_master.errors import ValidationFailed
 from customer_master_cli import output
 from customer_master_cli.approvals_cmd import approvals
 from customer_master_cli.config_cmd import config
-from customer_master_cli.conventions import EXIT_CODES
+from customer_master_cli.conventions import EXIT_CODES, opened, url_of
 from customer_master_cli.customer_cmd import customer
 from customer_master_cli.mcp_cmd import mcp
 
@@ -74,20 +73,6 @@ def cli(ctx: click.Context, url: str) -> None:
       customer-master import accounts.csv --preset salesforce --tenant acme --submit
     """
     ctx.obj = {"url": url}
-
-
-def _url(ctx: click.Context) -> str:
-    return str(ctx.obj["url"])
-
-
-@contextmanager
-def opened(ctx: click.Context) -> Iterator[CustomerMaster]:
-    """The façade over the command's storage, closed afterwards."""
-    master = CustomerMaster.from_url(_url(ctx))
-    try:
-        yield master
-    finally:
-        master.close()
 
 
 def tenant_options(command: F) -> F:
@@ -151,7 +136,7 @@ def serve(ctx: click.Context, bind: str, workers: int, threads: int, dev: bool, 
     """
     from customer_master_cli.serve import run_dev, run_gunicorn
 
-    url = _url(ctx)
+    url = url_of(ctx)
     host, _, port = bind.rpartition(":")
     if not port.isdigit():
         fail(f"--bind must be host:port, not {bind!r}")
@@ -178,7 +163,7 @@ def migrate(ctx: click.Context, url: str | None) -> None:
     Example:
       customer-master migrate postgresql+psycopg://cm@db/cm
     """
-    target = url or _url(ctx)
+    target = url or url_of(ctx)
     if target.startswith("memory:"):
         click.echo("memory:// has no schema to migrate")
         return
