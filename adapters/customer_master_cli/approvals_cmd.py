@@ -59,7 +59,8 @@ def approvals_list(
         print_json([request_data(r) for r in found])
         return
     table = Table(title=f"{len(found)} change request(s)")
-    for column in ("id", "operation", "submitter", "lane", "state", "next"):
+    table.add_column("id", no_wrap=True, min_width=32)  # whole: it is what approve takes
+    for column in ("operation", "submitter", "lane", "state", "next"):
         table.add_column(column)
     for request in found:
         table.add_row(

@@ -105,6 +105,7 @@ def test_a_new_user_runs_a_tenant_end_to_end_with_the_cli_only(url: str, tmp_pat
     carl = ("--tenant", "acme", "--user", "carl", "--role", "controller")
     inbox = json.loads(run(url, "approvals", "list", "--mine", "--json", *mei).output)
     assert [r["id"] for r in inbox] == [request_id]
+    assert request_id in run(url, "approvals", "list", "--mine", *mei).output  # whole, to copy
     assert run(url, "approvals", "list", "--mine", "--json", *carl).output.strip() == "[]"
 
     step_one = run(url, "approvals", "approve", request_id, "--comment", "CRM data checked", *mei)
