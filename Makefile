@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml examples/sales_plugin/pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -e examples/sales_plugin
+	$(BIN)/python -m pip install --quiet -e '.[all,dev]' -e examples/sales_plugin
 	touch $(STAMP)
 
 # The demo: a fresh SQLite file with the seeded demo tenant, its API keys printed, and

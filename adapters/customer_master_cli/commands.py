@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn, TypeVar
@@ -24,6 +23,11 @@ from customer_master.actor import Actor
 from customer_master.app import CustomerMaster
 from customer_master.errors import ValidationFailed
 from customer_master_cli import output
+from customer_master_cli.approvals_cmd import approvals
+from customer_master_cli.config_cmd import config
+from customer_master_cli.conventions import EXIT_CODES, opened, url_of
+from customer_master_cli.customer_cmd import customer
+from customer_master_cli.mcp_cmd import mcp
 
 DEFAULT_URL = "sqlite:///customer-master.db"
 
@@ -46,7 +50,7 @@ class CommandGroup(click.Group):
             raise click.ClickException(message) from error
 
 
-@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.option(
     "--url",
     envvar="CUSTOMER_MASTER_URL",
@@ -57,22 +61,18 @@ class CommandGroup(click.Group):
 @click.version_option(package_name="customer-master")
 @click.pass_context
 def cli(ctx: click.Context, url: str) -> None:
-    """customer-master: customer master data and the rules ERP modules read from it."""
+    """customer-master: customer master data and the rules ERP modules read from it.
+
+    Who acts: --api-key (env CUSTOMER_MASTER_API_KEY), or --tenant with --user and
+    --role; output: tables, or --json; errors: one line naming the value.
+
+    \b
+    Example:
+      customer-master --url sqlite:///cm.db migrate
+      customer-master config apply tenant.yaml --tenant acme
+      customer-master import accounts.csv --preset salesforce --tenant acme --submit
+    """
     ctx.obj = {"url": url}
-
-
-def _url(ctx: click.Context) -> str:
-    return str(ctx.obj["url"])
-
-
-@contextmanager
-def opened(ctx: click.Context) -> Iterator[CustomerMaster]:
-    """The façade over the command's storage, closed afterwards."""
-    master = CustomerMaster.from_url(_url(ctx))
-    try:
-        yield master
-    finally:
-        master.close()
 
 
 def tenant_options(command: F) -> F:
@@ -90,7 +90,7 @@ def tenant_options(command: F) -> F:
 
 
 def admin(tenant: str, user: str) -> Actor:
-    return Actor(tenant, user, {"admin"})
+    return Actor(tenant, user, {"admin"}, channel="cli")
 
 
 def decimal_value(value: str, name: str) -> Decimal:
@@ -128,10 +128,15 @@ def console() -> Console:
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
 @click.pass_context
 def serve(ctx: click.Context, bind: str, workers: int, threads: int, dev: bool, access_log: bool) -> None:
-    """Serve the HTTP API (docs at /docs, OpenAPI at /openapi.json)."""
+    """Serve the HTTP API (docs at /docs, OpenAPI at /openapi.json).
+
+    \b
+    Example:
+      customer-master --url sqlite:///cm.db serve --bind 127.0.0.1:8000 --workers 4
+    """
     from customer_master_cli.serve import run_dev, run_gunicorn
 
-    url = _url(ctx)
+    url = url_of(ctx)
     host, _, port = bind.rpartition(":")
     if not port.isdigit():
         fail(f"--bind must be host:port, not {bind!r}")
@@ -152,8 +157,13 @@ def serve(ctx: click.Context, bind: str, workers: int, threads: int, dev: bool, 
 @click.argument("url", required=False)
 @click.pass_context
 def migrate(ctx: click.Context, url: str | None) -> None:
-    """Create or upgrade the SQL schema (URL defaults to --url)."""
-    target = url or _url(ctx)
+    """Create or upgrade the SQL schema (URL defaults to --url).
+
+    \b
+    Example:
+      customer-master migrate postgresql+psycopg://cm@db/cm
+    """
+    target = url or url_of(ctx)
     if target.startswith("memory:"):
         click.echo("memory:// has no schema to migrate")
         return
@@ -181,7 +191,12 @@ def _safe(url: str) -> str:
 
 @cli.group(cls=CommandGroup)
 def apikey() -> None:
-    """Make and revoke API keys (stored hashed; shown once)."""
+    """Make and revoke API keys (stored hashed; shown once).
+
+    \b
+    Example:
+      customer-master apikey create --tenant acme --user mei --role ar_manager
+    """
 
 
 @apikey.command("create")
@@ -191,7 +206,12 @@ def apikey() -> None:
 @click.option("--label", default="", help="What the key is for.")
 @click.pass_context
 def apikey_create(ctx: click.Context, tenant: str, user: str, roles: tuple[str, ...], label: str) -> None:
-    """Make a key and print it once (it is not stored, only its hash)."""
+    """Make a key and print it once (it is not stored, only its hash).
+
+    \b
+    Example:
+      customer-master apikey create --tenant acme --user mei --role ar_manager --label laptop
+    """
     with opened(ctx) as master:
         secret, key = master.access.create_api_key(tenant, user, roles, label=label)
     click.echo(secret)
@@ -203,7 +223,12 @@ def apikey_create(ctx: click.Context, tenant: str, user: str, roles: tuple[str, 
 @click.argument("key_id")
 @click.pass_context
 def apikey_revoke(ctx: click.Context, tenant: str, key_id: str) -> None:
-    """Revoke a key by its id (the part after ``cm_`` and before the next ``_``)."""
+    """Revoke a key by its id (the part after ``cm_`` and before the next ``_``).
+
+    \b
+    Example:
+      customer-master apikey revoke --tenant acme 7f3c9a
+    """
     with opened(ctx) as master:
         master.access.revoke_api_key(tenant, key_id)
     click.echo(f"key {key_id} revoked")
@@ -221,7 +246,12 @@ def apikey_revoke(ctx: click.Context, tenant: str, key_id: str) -> None:
 @click.pass_context
 def seed_demo(ctx: click.Context, tenant: str, customers: int, seed: int) -> None:
     """Seed a realistic demo tenant: entities, terms, price lists, customers, receivables,
-    change requests waiting for approval; prints API keys to try it with."""
+    change requests waiting for approval; prints API keys to try it with.
+
+    \b
+    Example:
+      customer-master --url sqlite:///demo.db seed-demo --customers 300
+    """
     from customer_master_cli.demo import seed_demo_tenant
 
     with opened(ctx) as master:
@@ -231,14 +261,24 @@ def seed_demo(ctx: click.Context, tenant: str, customers: int, seed: int) -> Non
 
 @cli.group(cls=CommandGroup)
 def audit() -> None:
-    """The audit trail."""
+    """The audit trail.
+
+    \b
+    Example:
+      customer-master audit verify --tenant acme
+    """
 
 
 @audit.command("verify")
 @tenant_options
 @click.pass_context
 def audit_verify(ctx: click.Context, tenant: str, user: str) -> None:
-    """Verify the tenant's audit hash chain; exit code 1 when a record does not hold."""
+    """Verify the tenant's audit hash chain; exit code 1 when a record does not hold.
+
+    \b
+    Example:
+      customer-master audit verify --tenant acme
+    """
     with opened(ctx) as master:
         report = master.audit.verify(admin(tenant, user))
     if report.is_intact:
@@ -281,7 +321,12 @@ def credit_check(
     document_ref: str | None,
     as_json: bool,
 ) -> None:
-    """Check a document against a customer's credit (CUSTOMER: id or code)."""
+    """Check a document against a customer's credit (CUSTOMER: id or code).
+
+    \b
+    Example:
+      customer-master credit-check CUS-0001 --entity MY01 --amount 10000 --tenant acme
+    """
     actor = admin(tenant, user)
     with opened(ctx) as master:
         found = master.customers.lookup(actor, customer).customer
@@ -324,7 +369,12 @@ def schedule(
     currency: str | None,
     as_json: bool,
 ) -> None:
-    """The payment schedule of an invoice."""
+    """The payment schedule of an invoice.
+
+    \b
+    Example:
+      customer-master schedule --terms NET30 --date 2026-01-31 --amount 1200 --currency MYR --tenant acme
+    """
     actor = admin(tenant, user)
     day: date = invoice_date.date()
     total = decimal_value(amount, "--amount")
@@ -378,7 +428,12 @@ def price(
     on_date: Any,
     as_json: bool,
 ) -> None:
-    """Resolve a customer's unit price for an item (CUSTOMER: id or code)."""
+    """Resolve a customer's unit price for an item (CUSTOMER: id or code).
+
+    \b
+    Example:
+      customer-master price CUS-0001 --entity MY01 --item WIDGET --quantity 12 --tenant acme
+    """
     actor = admin(tenant, user)
     with opened(ctx) as master:
         found = master.customers.lookup(actor, customer).customer
@@ -412,3 +467,5 @@ def _attach_file_commands() -> None:
 
 
 _attach_file_commands()
+for _command in (config, approvals, customer, mcp):
+    cli.add_command(_command)

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
+from customer_master.extras import require
+
+require("http", "gunicorn", needed_by="serving the API")
+
+from gunicorn.app.base import BaseApplication  # noqa: E402
 
 
 class ApiServer(BaseApplication):  # type: ignore[misc]

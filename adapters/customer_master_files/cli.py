@@ -19,7 +19,6 @@ import getpass
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +61,12 @@ class _Commands(click.Group):
 @click.option("--url", envvar="CUSTOMER_MASTER_URL", default=None, help="Storage URL (when run on its own).")
 @click.pass_context
 def commands(ctx: click.Context, url: str | None) -> None:
-    """Bulk import and export of customers (CSV and XLSX)."""
+    """Bulk import and export of customers (CSV and XLSX).
+
+    \b
+    Example:
+      customer-master import customers.csv --tenant acme --validate-only
+    """
     ctx.ensure_object(dict)
     if url is not None or "url" not in ctx.obj:
         ctx.obj["url"] = url or DEFAULT_URL
@@ -131,7 +135,13 @@ def _opened(ctx: click.Context) -> Iterator[CustomerMaster]:
 def import_customers(
     ctx: click.Context, file: Path, tenant: str, roles: tuple[str, ...], user: str, **given: Any
 ) -> None:
-    """Import customers from a CSV or XLSX FILE."""
+    """Import customers from a CSV or XLSX FILE (exit code 3 when some rows failed).
+
+    \b
+    Example:
+      customer-master import accounts.csv --preset salesforce --default legal_entity=MY01 --tenant acme
+      customer-master import customers.xlsx --validate-only --report report.csv --tenant acme
+    """
     options = ImportOptions(
         on_duplicate=given["on_duplicate"],
         batch_size=given["batch_size"],
@@ -141,12 +151,11 @@ def import_customers(
     )
     reading = {name: given[name] for name in ("delimiter", "encoding", "sheet")}
     rows = FileRows(lambda: read_file(file, **reading))
-    actor = Actor(tenant, user, set(roles))
+    actor = Actor(tenant, user, set(roles), channel="cli")
     checksum = file_checksum(file)
     console = Console(stderr=True, highlight=False)
     with _opened(ctx) as master:
-        first = next(rows, None)
-        rows = chain([first] if first is not None else [], rows)
+        first = next(iter(rows), None)
         config = master.configuration.get(actor)
         ignored = options.mapping.plan(list(first or ()), config).ignored
         if ignored and not given["as_json"]:
@@ -279,9 +288,14 @@ def _request_id(result: ImportResult) -> str | None:
 def export_customers(
     ctx: click.Context, file: Path, tenant: str, roles: tuple[str, ...], user: str, **filters: Any
 ) -> None:
-    """Export customers to FILE (.xlsx, else CSV) in the columns an import reads."""
+    """Export customers to FILE (.xlsx, else CSV) in the columns an import reads.
+
+    \b
+    Example:
+      customer-master export customers.xlsx --status any --region APAC --tenant acme
+    """
     query = CustomerQuery(**{k: v for k, v in filters.items() if v is not None})
     with _opened(ctx) as master:
-        export = master.exports.export(Actor(tenant, user, set(roles)), query)
+        export = master.exports.export(Actor(tenant, user, set(roles), channel="cli"), query)
         count = write_file(file, export.columns, export.rows)
     click.echo(f"{count} customers written to {file}")

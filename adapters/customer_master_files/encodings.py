@@ -20,6 +20,8 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
+from customer_master.extras import require
+
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -96,6 +98,7 @@ def _legacy_encoding(head: bytes) -> str:
     best) and reads the sample as Latin words; else the reading the closest candidates that read words (or,
     when none does, all that do) agree on; else none (the candidates that read words are
     named, the closest first)."""
+    require("files", "charset_normalizer", needed_by="reading a file's encoding")
     from charset_normalizer import from_bytes
 
     found = list(from_bytes(head))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from customer_master.domain.importing import SourceRow
+from customer_master.extras import require
 from customer_master_files.encodings import UnknownEncoding, detect_encoding
 
 Source = str | os.PathLike[str] | IO[bytes]
@@ -192,6 +193,7 @@ def read_xlsx(source: Source, sheet: str | None = None, *, engine: str | None = 
 
 
 def _openpyxl_rows(stream: IO[bytes], sheet: str | None) -> Iterator[SourceRow]:
+    require("files", "openpyxl", needed_by="XLSX files")
     from openpyxl import load_workbook
 
     try:
@@ -207,6 +209,7 @@ def _openpyxl_rows(stream: IO[bytes], sheet: str | None) -> Iterator[SourceRow]:
 
 
 def _calamine_rows(stream: IO[bytes], sheet: str | None) -> Iterator[SourceRow]:
+    require("files", "python_calamine", needed_by="XLSX files")
     from python_calamine import CalamineWorkbook
 
     try:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from customer_master.domain.importing import neutralised
+from customer_master.extras import require
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -63,6 +64,7 @@ def write_xlsx(
 ) -> int:
     """Write ``rows`` to a one-sheet workbook, streamed (openpyxl's write-only mode),
     every cell as text; returns how many rows were written."""
+    require("files", "openpyxl", needed_by="XLSX files")
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

@@ -4,6 +4,13 @@ OpenAPI document, interactive docs, problem details and ETag/If-Match (SPEC R-16
 ``create_app(cm)`` serves a façade you built; ``create_app(url=...)`` opens one.
 """
 
-from customer_master_http.app import create_app
+from customer_master.extras import require
+
+require(
+    "http", "flask", "flask_smorest", "marshmallow", "apispec", "webargs", "swagger_ui_bundle",
+    needed_by="the HTTP API",
+)  # fmt: skip
+
+from customer_master_http.app import create_app  # noqa: E402
 
 __all__ = ["create_app"]

@@ -18,6 +18,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from attrs import evolve
 from flask import current_app, g, request
 
 from customer_master.actor import Actor
@@ -68,15 +69,15 @@ def authenticate() -> Actor:
             "no API key: send Authorization: Bearer <key> or X-API-Key",
             headers={"WWW-Authenticate": 'Bearer realm="customer-master"'},
         )
-    actor = customer_master().access.authenticate(secret)
-    if actor is None:
+    known = customer_master().access.authenticate(secret)
+    if known is None:
         raise problem(
             401,
             "unauthorized",
             "the API key is unknown or revoked",
             headers={"WWW-Authenticate": 'Bearer realm="customer-master", error="invalid_token"'},
         )
-    return actor
+    return evolve(known, channel="http")
 
 
 def requires(permission: str | None) -> Callable[[F], F]:

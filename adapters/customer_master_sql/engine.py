@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
+from customer_master.extras import require
 from customer_master_sql.types import dumps
 
 # Execution option naming the statement that opens a transaction on SQLite:
@@ -39,9 +40,16 @@ def parse_url(url: str | URL) -> tuple[URL, bool]:
     return parsed.difference_update_query(["migrate"]), wants_migrate
 
 
+# The database drivers the extras bring: driver name in the URL → (extra, module).
+DRIVER_EXTRAS = {"psycopg": ("postgres", "psycopg"), "pymysql": ("mysql", "pymysql")}
+
+
 def make_engine(url: URL, **options: Any) -> Engine:
     """An engine for ``url`` set up as the module docstring says."""
     backend = url.get_backend_name()
+    if url.get_driver_name() in DRIVER_EXTRAS:
+        extra, module = DRIVER_EXTRAS[url.get_driver_name()]
+        require(extra, module, needed_by=f"a {url.drivername} URL")
     common: dict[str, Any] = {"json_serializer": dumps, "json_deserializer": json.loads}
     if backend == "sqlite":
         return _sqlite_engine(url, {**common, **options})

@@ -465,7 +465,7 @@ def _from_json(hint: Any, value: Any) -> Any:
 
 
 AUDIT_COLUMNS = ("tenant", "sequence", "id", "operation", "actor", "occurred_at", "correlation_id",
-                 "previous_hash", "hash")  # fmt: skip
+                 "channel", "previous_hash", "hash")  # fmt: skip
 AUDIT_FIELDS = frozenset({*AUDIT_COLUMNS, "customer_ids", "changes", "approvals", "personal"})
 
 

@@ -296,6 +296,8 @@ audit_log = Table(
     Column("changes", JSON, nullable=False),
     Column("approvals", JSON, nullable=False),
     Column("correlation_id", String(ID)),
+    # The door the operation came through (http, cli, mcp, python); NULL before 0005.
+    Column("channel", String(SHORT)),
     # The seal: salted digests of personal values, and the hash chain.
     Column("personal", JSON, nullable=False),
     Column("previous_hash", String(ID), nullable=False),

@@ -70,6 +70,11 @@ class AuditRecordSchema(Schema):
     )
     approvals = fields.List(fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True)))
     correlation_id = text(nullable=True)
+    channel = text(
+        nullable=True,
+        enum=["http", "cli", "mcp", "python", None],
+        description="The door the operation came through; null for records kept before channels were.",
+    )
     sequence = fields.Integer()
     previous_hash = text()
     hash = text()

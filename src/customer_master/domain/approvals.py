@@ -61,6 +61,11 @@ DEFAULT_STEPS: Mapping[str, tuple[str, ...]] = {
     "red": ("ar_manager", "controller", "cfo"),
 }
 
+# Operations that cannot be undone once applied (a merged-away customer cannot come back;
+# a deleted one is gone): a channel shows what they will do and asks for a confirmation
+# before it submits or applies one.
+IRREVERSIBLE: frozenset[str] = frozenset({"merge", "hard_delete"})
+
 RequestState = Literal["pending", "approved", "rejected", "failed"]
 
 
@@ -156,6 +161,11 @@ class ChangeRequest:
     def next_role(self) -> str | None:
         step = self.next_step
         return self.steps[step] if step is not None else None
+
+    @property
+    def applies_on_next_approval(self) -> bool:
+        """Is the step waiting the last one, so that approving it applies the operation?"""
+        return self.next_step is not None and self.next_step == len(self.steps) - 1
 
     @property
     def is_pending(self) -> bool:

@@ -65,6 +65,9 @@ class AuditRecord:
     """What was done, to which customers, by whom and when, with the change set
     ``{field: {"before": …, "after": …}}`` (related records compare as whole lists).
 
+    ``channel`` names the door the operation came through (``http``, ``cli``, ``mcp``,
+    ``python``; for an approved change request, the final approval's); records sealed
+    before channels were kept have ``None``.
     ``personal`` maps each personal value's path (``changes.email.after``) to its salt and
     digest; ``sequence``, ``previous_hash`` and ``hash`` are set when the record is sealed.
     """
@@ -78,6 +81,7 @@ class AuditRecord:
     changes: Mapping[str, Any] = field(factory=dict)
     approvals: tuple[Mapping[str, Any], ...] = ()
     correlation_id: str | None = None
+    channel: str | None = None
     sequence: int = 0
     personal: Mapping[str, Mapping[str, str]] = field(factory=dict)
     previous_hash: str = ""
@@ -151,6 +155,8 @@ def record_hash(record: AuditRecord) -> str:
         "sequence": record.sequence,
         "previous_hash": record.previous_hash,
     }
+    if record.channel is not None:  # records sealed before channels were kept hash as they did
+        content["channel"] = record.channel
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 

@@ -147,6 +147,7 @@ class Transaction:
             changes=changes,
             approvals=tuple(to_data(a) for a in approved.approvals) if approved else (),
             correlation_id=self.correlation_id or (approved.id if approved else None),
+            channel=self.actor.channel,
         )
         sealed = seal(record, previous=self.uow.audit.last(self.tenant), salt=self.context.make_salt)
         self.uow.audit.append(sealed)

@@ -2,14 +2,16 @@
 custom fields, payment terms and price lists (SPEC R-1.5, R-1.6, R-2.1, R-6.1, R-7.1).
 
 Each change replaces the tenant's configuration value in one unit of work (with a version
-check) and leaves an audit record. Payment terms or a price list still referred to by a
+check) and leaves an audit record; a change that leaves the configuration as it was
+stores nothing and audits nothing, so applying the same configuration file twice is
+harmless (``customer-master config apply``). Payment terms or a price list still referred to by a
 customer cannot be deleted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -52,8 +54,7 @@ class ConfigurationService:
         entity = read_legal_entity(data)
 
         def change(config: TenantConfiguration) -> TenantConfiguration:
-            others = tuple(e for e in config.entities if e.code != entity.code)
-            return config.changed(entities=(*others, entity))
+            return config.changed(entities=_replaced(config.entities, entity, lambda e: e.code))
 
         return self._change(actor, "configure_entity", change, {"entity": to_data(entity)})
 
@@ -107,8 +108,7 @@ class ConfigurationService:
         definition = read_custom_field(data)
 
         def change(config: TenantConfiguration) -> TenantConfiguration:
-            others = tuple(f for f in config.custom_fields if f.name != definition.name)
-            return config.changed(custom_fields=(*others, definition))
+            return config.changed(custom_fields=_replaced(config.custom_fields, definition, lambda f: f.name))
 
         return self._change(actor, "configure_custom_field", change, {"custom_field": to_data(definition)})
 
@@ -177,7 +177,7 @@ class ConfigurationService:
 
         def change(config: TenantConfiguration) -> TenantConfiguration:
             policy = config.settings.approvals
-            rules = (*(r for r in policy.rules if (r.operation, r.kind) != (operation, kind)), rule)
+            rules = _replaced(policy.rules, rule, lambda r: (r.operation, r.kind))
             settings = attrs.evolve(config.settings, approvals=attrs.evolve(policy, rules=rules))
             return config.changed(settings=settings)
 
@@ -244,6 +244,18 @@ class ConfigurationService:
                         "in_use", f"{what} cannot be deleted: {users} customer(s) use them"
                     )
             changed: TenantConfiguration = change(current)
+            if attrs.evolve(changed, version=current.version) == current:
+                return current  # nothing to store, nothing to audit
             tx.uow.configuration.save(changed, expected_version=current.version)
             tx.audit(operation, (), {"configuration": {"before": None, "after": summary}})
         return changed
+
+
+T = TypeVar("T")
+
+
+def _replaced(items: tuple[T, ...], new: T, key: Callable[[T], object]) -> tuple[T, ...]:
+    """``items`` with the one of ``new``'s key replaced in place, or ``new`` added last."""
+    if any(key(item) == key(new) for item in items):
+        return tuple(new if key(item) == key(new) else item for item in items)
+    return (*items, new)

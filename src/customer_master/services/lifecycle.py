@@ -7,6 +7,9 @@ apply in one unit of work with one audit record, and tell hosts after commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from attrs import field, frozen
 
 from customer_master.actor import Actor
@@ -14,6 +17,7 @@ from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import change_set
 from customer_master.domain.customer import Customer
 from customer_master.domain.lifecycle import hard_delete_refusal
+from customer_master.domain.masking import masked_customer
 from customer_master.domain.merge import MergePlan, merge_plan
 from customer_master.domain.serialize import to_data
 from customer_master.errors import BusinessRuleViolation, NotFound
@@ -30,6 +34,20 @@ class MergeResult:
     source: Customer | None = None
     folded: dict[str, int] = field(factory=dict)
     change_request: ChangeRequest | None = None
+
+
+@frozen(kw_only=True)
+class Preview:
+    """What a merge or a hard delete would do, found without doing it: the customers as
+    they would be stored (``None`` for one deleted), duplicates folded, and the lane the
+    operation takes with the roles that would approve it (none: it applies at once)."""
+
+    operation: str
+    before: tuple[Customer, ...]
+    after: tuple[Customer | None, ...]
+    folded: dict[str, int] = field(factory=dict)
+    lane: str = "green"
+    steps: tuple[str, ...] = ()
 
 
 @frozen(kw_only=True)
@@ -84,6 +102,54 @@ class LifecycleService:
             if request is not None:
                 return DeleteResult(deleted=False, change_request=request)
             return self._apply_delete(tx, customer_id)
+
+    def preview_merge(self, actor: Actor, source_id: str, target_id: str) -> Preview:
+        """What ``merge`` would do, refused exactly as it would be, with nothing stored: for
+        channels that show an irreversible operation before submitting it."""
+        with self._previewing(actor, "customer.merge") as tx:
+            source, target = _found(tx, source_id), _found(tx, target_id)
+            plan = self._plan(tx, source, target)
+            return self._preview(
+                tx, "merge", source, (source, target), (plan.source, plan.target), plan.folded
+            )
+
+    def preview_hard_delete(self, actor: Actor, customer_id: str) -> Preview:
+        """What ``hard_delete`` would do, refused exactly as it would be, with nothing stored."""
+        with self._previewing(actor, "customer.delete") as tx:
+            customer = _found(tx, customer_id)
+            self._refuse_if_history(tx, customer)
+            return self._preview(tx, "hard_delete", customer, (customer,), (None,), {})
+
+    @contextmanager
+    def _previewing(self, actor: Actor, permission: str) -> Iterator[Transaction]:
+        """A unit of work that is never committed, for the previews."""
+        with self._ctx.storage.unit_of_work() as uow:
+            self._ctx.require(actor, permission, uow.configuration.get(actor.tenant))
+            yield Transaction(uow=uow, actor=actor, context=self._ctx)
+
+    def _preview(
+        self,
+        tx: Transaction,
+        operation: str,
+        subject: Customer,
+        before: tuple[Customer, ...],
+        after: tuple[Customer | None, ...],
+        folded: dict[str, int],
+    ) -> Preview:
+        config = tx.uow.configuration.get(tx.tenant)
+        policy = config.settings.approvals
+        lane = policy.lane_for(operation, kind=subject.kind)
+        if not self._ctx.can(tx.actor, "view_sensitive", config):  # shown like any read (R-12.2)
+            before = tuple(masked_customer(c) for c in before)
+            after = tuple(None if c is None else masked_customer(c) for c in after)
+        return Preview(
+            operation=operation,
+            before=before,
+            after=after,
+            folded=folded,
+            lane=lane,
+            steps=policy.steps_for(lane) if lane != "green" else (),
+        )
 
     def apply_request(self, tx: Transaction, request: ChangeRequest) -> object:
         """Apply an approved merge or hard delete, re-checking every rule."""
