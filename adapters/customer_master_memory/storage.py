@@ -19,7 +19,7 @@ from attrs import evolve
 
 from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.approvals import ChangeRequest
-from customer_master.domain.audit import AuditRecord
+from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
 from customer_master.domain.events import Event
@@ -241,6 +241,10 @@ class MemoryAudit:
     def last(self, tenant: str) -> AuditRecord | None:
         records = self.for_tenant(tenant)
         return records[-1] if records else None
+
+    def head(self, tenant: str) -> ChainHead | None:
+        last = self.last(tenant)
+        return None if last is None else ChainHead(last.sequence, last.hash)
 
     def append(self, record: AuditRecord) -> None:
         self.staged.append(record)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
 
-from customer_master.domain.audit import AuditRecord
+from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.events import Event
 from customer_master.domain.timeline import Note
 from customer_master_sql import mapping
@@ -37,6 +37,13 @@ class SqlAudit:
         statement = select(audit_log).where(a.tenant == tenant).order_by(a.sequence.desc()).limit(1)
         row = self._conn.execute(statement).first()
         return None if row is None else mapping.audit_from(row._mapping)
+
+    def head(self, tenant: str) -> ChainHead | None:
+        self._work.writing(tenant)
+        a = audit_log.c
+        statement = select(a.sequence, a.hash).where(a.tenant == tenant).order_by(a.sequence.desc()).limit(1)
+        row = self._conn.execute(statement).first()
+        return None if row is None else ChainHead(row.sequence, row.hash)
 
     def append(self, record: AuditRecord) -> None:
         self._work.writing(record.tenant)

@@ -18,7 +18,7 @@ from attrs import frozen
 
 from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.approvals import ChangeRequest
-from customer_master.domain.audit import AuditRecord
+from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
 from customer_master.domain.events import Event
@@ -90,6 +90,11 @@ class AuditLog(Protocol):
     def last(self, tenant: str) -> AuditRecord | None:
         """The tenant's latest record, locked until the unit of work ends so that
         concurrent writers cannot both chain onto it (no fork in the chain)."""
+
+    def head(self, tenant: str) -> ChainHead | None:
+        """Where the tenant's chain ends (its latest record's sequence and hash), locked as
+        ``last`` locks it: all a new record needs to chain on, without reading the record
+        (a bulk import's batch record is large)."""
 
     def append(self, record: AuditRecord) -> None:
         """Add a sealed record at the end of its tenant's trail."""

@@ -11,7 +11,7 @@ from attrs import evolve
 
 from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.approvals import Approval, ChangeRequest
-from customer_master.domain.audit import AuditRecord, seal, verify_chain
+from customer_master.domain.audit import AuditRecord, ChainHead, seal, verify_chain
 from customer_master.domain.events import Event
 from customer_master.domain.timeline import Note
 from customer_master.errors import Conflict
@@ -53,10 +53,12 @@ def test_audit_records_come_back_whole_and_the_chain_verifies(storage: Storage) 
     with storage.unit_of_work() as uow:
         trail = uow.audit.for_tenant("acme")
         last = uow.audit.last("acme")
+        head = uow.audit.head("acme")
 
     assert trail == sealed
     assert [r.sequence for r in trail] == [1, 2, 3]
     assert last == sealed[-1]
+    assert head == ChainHead(3, sealed[-1].hash)
     assert verify_chain(trail).is_intact
 
 
@@ -70,6 +72,7 @@ def test_audit_records_of_a_customer_oldest_first(storage: Storage) -> None:
         assert [r.id for r in uow.audit.for_customer("acme", "c2")] == ["r2", "r3"]
         assert uow.audit.for_customer("acme", "c9") == []
         assert uow.audit.last("nobody") is None
+        assert uow.audit.head("nobody") is None
 
 
 def test_audit_records_are_dropped_with_their_unit_of_work(storage: Storage) -> None:

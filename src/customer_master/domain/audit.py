@@ -121,7 +121,17 @@ def personal_paths(changes: Mapping[str, Any]) -> list[str]:
     return paths
 
 
-def seal(record: AuditRecord, *, previous: AuditRecord | None, salt: Callable[[], str]) -> AuditRecord:
+@frozen
+class ChainHead:
+    """Where a tenant's chain ends: its latest record's sequence number and hash."""
+
+    sequence: int
+    hash: str
+
+
+def seal(
+    record: AuditRecord, *, previous: AuditRecord | ChainHead | None, salt: Callable[[], str]
+) -> AuditRecord:
     """``record`` as the next link after ``previous`` (``None`` for the tenant's first):
     numbered, with a salted digest per personal value, chained and hashed."""
     personal = {}

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from attrs import define, field, frozen
@@ -94,8 +95,10 @@ def group_prefix(collection: str, number: int) -> str:
     return f"{base}_" if number == 1 else f"{base}{number}_"
 
 
+@lru_cache(maxsize=4096)
 def split_group_column(column: str) -> tuple[str, int, str] | None:
-    """``("addresses", 2, "city")`` for ``address2_city``; ``None`` for other columns."""
+    """``("addresses", 2, "city")`` for ``address2_city``; ``None`` for other columns
+    (kept: an import asks it of every cell of every row, and a file has few columns)."""
     found = _GROUP_COLUMN.match(column)
     if found is None:
         return None

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Literal
 
 from attrs import frozen
@@ -42,8 +43,10 @@ FUZZY_THRESHOLD = 80.0
 SIMILAR_CANDIDATES = 500
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lower case, accents removed, runs of white space made one space."""
+    """Lower case, accents removed, runs of white space made one space (kept for the
+    names asked last: one import row folds its name several times)."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())
@@ -126,7 +129,8 @@ def matches(customer: Customer, query: CustomerQuery) -> bool:
     return name_matches(customer.name, query.name)
 
 
-def word_starts(name: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def word_starts(name: str) -> frozenset[str]:
     """The first three letters of each word of the folded name, with and without its
     punctuation: how storage pre-filters look-alike names for the similar-name warning
     (R-3.4) before the core scores them.
@@ -135,7 +139,9 @@ def word_starts(name: str) -> set[str]:
     ['&', 'co', 'co.', "o'b", 'obr']
     """
     words = fold(name).split()
-    return {w[:3] for w in words} | {s[:3] for w in words if (s := "".join(ch for ch in w if ch.isalnum()))}
+    return frozenset(
+        {w[:3] for w in words} | {s[:3] for w in words if (s := "".join(ch for ch in w if ch.isalnum()))}
+    )
 
 
 def look_alike_candidates(groups: Iterable[Sequence[tuple[str, str]]], cap: int) -> list[tuple[str, str]]:

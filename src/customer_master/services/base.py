@@ -149,7 +149,7 @@ class Transaction:
             correlation_id=self.correlation_id or (approved.id if approved else None),
             channel=self.actor.channel,
         )
-        sealed = seal(record, previous=self.uow.audit.last(self.tenant), salt=self.context.make_salt)
+        sealed = seal(record, previous=self.uow.audit.head(self.tenant), salt=self.context.make_salt)
         self.uow.audit.append(sealed)
         return sealed
 

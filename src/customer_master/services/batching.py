@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from types import TracebackType
 from typing import Self
 
-from customer_master.domain.audit import AuditRecord
+from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.customer import Customer
 from customer_master.domain.events import Event
 from customer_master.domain.search import (
@@ -252,25 +252,29 @@ class BatchCustomers:
 
 
 class BatchAudit:
-    """The audit log of one batch: the last record read once, appends gathered."""
+    """The audit log of one batch: the chain's head read once, appends gathered."""
 
     def __init__(self, inner: UnitOfWork) -> None:
         self._inner = inner.audit
         self._bulk = self._inner if isinstance(self._inner, BulkAuditLog) else None
-        self._last: dict[str, AuditRecord | None] = {}
+        self._heads: dict[str, ChainHead | None] = {}
         self._pending: list[AuditRecord] = []
 
     def last(self, tenant: str) -> AuditRecord | None:
-        if tenant not in self._last:
-            self._last[tenant] = self._inner.last(tenant)
-        return self._last[tenant]
+        self.flush()
+        return self._inner.last(tenant)
+
+    def head(self, tenant: str) -> ChainHead | None:
+        if tenant not in self._heads:
+            self._heads[tenant] = self._inner.head(tenant)
+        return self._heads[tenant]
 
     def append(self, record: AuditRecord) -> None:
         if self._bulk is None:
             self._inner.append(record)
         else:
             self._pending.append(record)
-        self._last[record.tenant] = record
+        self._heads[record.tenant] = ChainHead(record.sequence, record.hash)
 
     def flush(self) -> None:
         if self._pending:
