@@ -4,8 +4,9 @@ Start with ``CustomerMaster.from_url("sqlite:///customers.db")`` (or ``memory://
 ``Actor``; see the README.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from customer_master.actor import Actor
-from customer_master.app import CustomerMaster
 from customer_master.errors import (
     BusinessRuleViolation,
     Conflict,
@@ -16,6 +17,20 @@ from customer_master.errors import (
     ValidationFailed,
 )
 from customer_master.hookspecs import HistoryAnswer, hookimpl
+
+if TYPE_CHECKING:
+    from customer_master.app import CustomerMaster
+
+
+def __getattr__(name: str) -> Any:
+    """``CustomerMaster`` is imported on first use (PEP 562): a host that only reads the
+    rules, the errors or the hook markers does not load the services and their libraries."""
+    if name == "CustomerMaster":
+        from customer_master.app import CustomerMaster
+
+        return CustomerMaster
+    raise AttributeError(f"module 'customer_master' has no attribute {name!r}")
+
 
 __all__ = [
     "Actor",
