@@ -124,4 +124,4 @@ def test_an_erasure_waits_in_the_red_lane_and_blanks_the_customer(
     erased = api.get(f"/customers/{customer['id']}").json
     assert (erased["name"], erased["email"], erased["phone"]) == ("[erased]", None, None)
     assert _stored(api, customer["id"]) == []
-    assert api.get("/audit/verify").json["is_intact"] is True
+    assert api.get("/audit/verify").json["intact"] is True
