@@ -278,3 +278,24 @@ def test_the_guards_let_an_erasure_blank_under_its_permit(sql_only: str) -> None
         assert connection.execute(select(audit_log.c.changes)).scalar_one()["email"]["after"] == PLACEHOLDER
         assert connection.execute(select(notes.c.text)).scalar_one() == PLACEHOLDER
     engine.dispose()
+
+
+def test_an_imports_request_loses_only_the_erased_customers_values(cm: CustomerMaster, url: str) -> None:
+    rows = [
+        {"name": "Jane Tan", "kind": "individual", "legal_entity": "MY01", "email": "Jane.Tan@Example.com",
+         "phone": "+60 12-345 6789"},
+        {"name": "Ali Bakar", "kind": "individual", "legal_entity": "MY01", "email": "ali@example.com"},
+    ]  # fmt: skip
+    request = cm.imports.submit(ADMIN, rows, None, "ab" * 32).change_request
+    assert request is not None
+    _approve(cm, request.id, ("ar_manager", "controller"))
+    jane = next(c for c in cm.customers.search(ADMIN, _all()).items if c.name == "Jane Tan")
+    erasure = cm.erasure.erase(ADMIN, jane.id).change_request
+    assert erasure is not None
+    _approve(cm, erasure.id, ("ar_manager", "controller", "cfo"))
+    everything = _everything(cm, url).casefold()
+    assert "jane.tan@example.com" not in everything
+    assert "jane tan" not in everything
+    assert "345 6789" not in everything
+    assert "ali@example.com" in everything  # the other customer's row is kept
+    assert cm.audit.verify(ADMIN).is_intact

@@ -28,7 +28,7 @@ events) are scrubbed by field name (``scrubbed``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import evolve, frozen
@@ -156,6 +156,70 @@ def scrubbed(data: Any, *, kind: str, personal: bool = False, in_contacts: bool 
     return data
 
 
+def _personal_strings(
+    data: Any, *, kind: str, personal: bool = False, in_contacts: bool = False
+) -> list[str]:
+    """The strings ``scrubbed`` would replace."""
+    if isinstance(data, Mapping):
+        found = []
+        for key, value in data.items():
+            is_personal = (
+                personal
+                or key in PERSONAL_KEYS
+                or (key in NAME_KEYS and (kind == "individual" or in_contacts))
+            )
+            found += _personal_strings(
+                value, kind=kind, personal=is_personal, in_contacts=in_contacts or key == "contacts"
+            )
+        return found
+    if isinstance(data, list | tuple):
+        return [
+            s
+            for v in data
+            for s in _personal_strings(v, kind=kind, personal=personal, in_contacts=in_contacts)
+        ]
+    return [data] if personal and isinstance(data, str) and data else []
+
+
+def _fold(text: str) -> str:
+    """A value as it may be written anywhere: ``+60 12-345 6789`` and ``+60123456789``
+    fold alike, as do e-mails of another case."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def personal_values(
+    customer_data: Mapping[str, Any], records: Iterable[AuditRecord], customer_id: str, kind: str
+) -> frozenset[str]:
+    """Every personal value the customer holds now or held in its audit records, folded:
+    what ``scrubbed_values`` looks for in a payload about many customers (an import's
+    rows). Values shorter than four letters or digits are left out (they name nobody)."""
+    found = _personal_strings(customer_data, kind=kind)
+    for record in records:
+        prefix = _prefix(record, customer_id)
+        for path in record.personal:
+            if path.startswith(prefix):
+                field_name = path[len(prefix) :].split(".", 1)[0]
+                found += _personal_strings({field_name: _at(record.changes, path)}, kind=kind)
+    return frozenset(f for f in map(_fold, found) if len(f) >= 4 and f != _fold(PLACEHOLDER))
+
+
+def scrubbed_values(data: Any, values: frozenset[str]) -> Any:
+    """``data`` with every string that folds to one of ``values`` replaced by the
+    placeholder, whatever its field: for payloads that hold many customers, where only
+    this customer's values may go.
+
+    >>> scrubbed_values({"rows": [{"Email": "JANE@x.example", "City": "Ipoh"}]}, frozenset({"janexexample"}))
+    {'rows': [{'Email': '[erased]', 'City': 'Ipoh'}]}
+    """
+    if isinstance(data, Mapping):
+        return {key: scrubbed_values(value, values) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [scrubbed_values(v, values) for v in data]
+    if isinstance(data, str) and _fold(data) in values:
+        return PLACEHOLDER
+    return data
+
+
 def erased_record(record: AuditRecord, customer_id: str, kind: str) -> AuditRecord | None:
     """``record`` with the customer's personal values and their salts blanked, or ``None``
     when it holds none. Its hash still holds: the hash covers each value's digest, which
@@ -194,6 +258,13 @@ def _prefix(record: AuditRecord, customer_id: str) -> str:
     if record.operation == "merge" and len(record.customer_ids) == 2:
         return "source." if record.customer_ids[0] == customer_id else "target."
     return ""
+
+
+def _at(data: Any, path: str) -> Any:
+    node = data
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node
 
 
 def _copy(data: Any) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from attrs import evolve, frozen
 
@@ -26,8 +27,11 @@ from customer_master.domain.erasure import (
     erased_customer,
     erased_fields,
     erased_record,
+    personal_values,
     scrubbed,
+    scrubbed_values,
 )
+from customer_master.domain.serialize import to_data
 from customer_master.errors import BusinessRuleViolation, NotFound
 from customer_master.services.base import ServiceContext, Transaction
 
@@ -81,9 +85,10 @@ class ErasureService:
         customer = _found(tx, customer_id)
         self._refuse_if_waiting(tx, customer, approved)
         uow, tenant = tx.uow, tx.tenant
+        records = uow.audit.for_customer(tenant, customer.id)
+        values = personal_values(to_data(customer), records, customer.id, customer.kind)
         erased = evolve(erased_customer(customer), updated_at=self._ctx.clock.now())
         stored = uow.customers.update(erased, expected_version=customer.version)
-        records = uow.audit.for_customer(tenant, customer.id)
         erased_records = [r for r in (erased_record(x, customer.id, customer.kind) for x in records) if r]
         requests = self._requests(tx, customer, [r.correlation_id for r in records])
         needles = [customer.id, *(r.id for r in requests)]
@@ -103,7 +108,7 @@ class ErasureService:
                 audit_records=tuple(erased_records),
                 note_ids=tuple(n.id for n in notes),
                 change_requests=tuple(
-                    evolve(r, payload=scrubbed(r.payload, kind=customer.kind)) for r in requests
+                    evolve(r, payload=_scrubbed(r, customer.kind, values)) for r in requests
                 ),
                 events=tuple(events),
             )
@@ -161,6 +166,15 @@ class ErasureService:
                 store.delete(tenant, digest)
             except OSError:
                 log.exception("could not delete document %s of tenant %s after its erasure", digest, tenant)
+
+
+def _scrubbed(request: ChangeRequest, kind: str, values: frozenset[str]) -> Any:
+    """A request's payload without the customer's values: by field name when it is about
+    this customer alone; by value when it holds many (an import's rows), so the other
+    customers' values stay."""
+    if request.operation == "import":
+        return scrubbed_values(request.payload, values)
+    return scrubbed(request.payload, kind=kind)
 
 
 def _found(tx: Transaction, customer_id: str) -> Customer:
