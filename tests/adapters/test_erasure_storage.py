@@ -299,3 +299,19 @@ def test_an_imports_request_loses_only_the_erased_customers_values(cm: CustomerM
     assert "345 6789" not in everything
     assert "ali@example.com" in everything  # the other customer's row is kept
     assert cm.audit.verify(ADMIN).is_intact
+
+
+def test_a_hard_delete_takes_the_customers_documents_with_it(cm: CustomerMaster) -> None:
+    for operation in OPERATIONS:
+        cm.configuration.set_approval_lane(ADMIN, operation, "green")
+    payload = {"name": "Walk-in", "kind": "individual", "legal_entity": "MY01"}
+    customer = cm.customers.create(ADMIN, payload).applied
+    document = cm.attachments.attach(ADMIN, customer.id, "receipt.pdf", PDF)
+    request = cm.lifecycle.hard_delete(ADMIN, customer.id).change_request
+    assert request is not None
+    _approve(cm, request.id, ("ar_manager", "controller", "cfo"))
+    assert cm.context.documents is not None
+    with pytest.raises(NotFound):
+        cm.context.documents.get("acme", document.digest)
+    with cm.storage.unit_of_work() as uow:
+        assert uow.attachments.get("acme", document.id) is None
