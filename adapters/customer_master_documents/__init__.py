@@ -10,13 +10,11 @@ bytes with the ``filetype`` library. Install with ``pip install customer-master[
 
 from __future__ import annotations
 
-try:
-    import filetype  # noqa: F401
-except ImportError as missing:  # pragma: no cover - shown to a host without the extra
-    raise ImportError(
-        "attachments on the filesystem need the documents extra: pip install 'customer-master[documents]'"
-    ) from missing
+from customer_master.extras import require
 
-from customer_master_documents.store import FileDocumentStore, FiletypeContentTypes
+# Without the extra, one line says what to install (before the imports that would fail).
+require("documents", "filetype", needed_by="the document store")
+
+from customer_master_documents.store import FileDocumentStore, FiletypeContentTypes  # noqa: E402
 
 __all__ = ["FileDocumentStore", "FiletypeContentTypes"]

@@ -21,11 +21,12 @@ from typing import Any
 
 from customer_master.clock import SystemClock
 from customer_master.domain.attachments import DEFAULT_LIMIT
+from customer_master.extras import MissingExtra
 from customer_master.plugins import Hooks
 from customer_master.ports import Clock, ContentTypes, DocumentStore, ExchangeRates, Storage
 from customer_master.services.access import AccessService
 from customer_master.services.approvals import ApprovalService
-from customer_master.services.attachments import AttachmentService
+from customer_master.services.attachments import AttachmentService, AttachmentsNotConfigured
 from customer_master.services.audit import AuditService
 from customer_master.services.base import ServiceContext
 from customer_master.services.configuration import ConfigurationService
@@ -59,10 +60,14 @@ def open_storage(url: str) -> Storage:
 
 
 def _documents_plugin(name: str) -> Any:
-    """The object registered as ``name`` in the documents entry-point group, or ``None``."""
+    """The object registered as ``name`` in the documents entry-point group, or ``None``
+    (also when its extra is not installed: attachments then say which extra they need)."""
     for point in entry_points(group=DOCUMENTS_GROUP):
         if point.name == name:
-            return point.load()
+            try:
+                return point.load()
+            except MissingExtra:
+                return None
     return None
 
 
@@ -79,16 +84,34 @@ def documents_directory(url: str) -> str:
     return DEFAULT_DOCUMENTS
 
 
+class _ExtraContentTypes:
+    """The ``ContentTypes`` of the ``documents`` extra, loaded on the first document (so a
+    façade that keeps none imports nothing of the extra)."""
+
+    def __init__(self) -> None:
+        self._detector: ContentTypes | None = None
+
+    def detect(self, content: bytes) -> str | None:
+        if self._detector is None:
+            found = _documents_plugin("content_types")
+            if found is None:
+                raise AttachmentsNotConfigured(
+                    "attachments need the 'documents' extra to recognise a document from its bytes: "
+                    "pip install 'customer-master[documents]'"
+                )
+            self._detector = found()
+        return self._detector.detect(content)
+
+
 def open_documents(
     documents: DocumentStore | str | os.PathLike[str] | None, url: str
-) -> tuple[DocumentStore | None, ContentTypes | None]:
+) -> tuple[DocumentStore | None, ContentTypes]:
     """The document store for attachments (R-16.6) and the detector of content types,
     through the ``customer_master.documents`` entry points: a store object is used as it
     is; a directory (or none: ``documents_directory``) gets the filesystem store, and a
-    ``memory://`` façade with no directory given keeps documents in memory. Both are
-    ``None`` when the ``documents`` extra is not installed."""
-    detector_class = _documents_plugin("content_types")
-    detector: ContentTypes | None = detector_class() if detector_class is not None else None
+    ``memory://`` façade with no directory given keeps documents in memory. Without the
+    ``documents`` extra the store is ``None`` and the detector says which extra to install."""
+    detector = _ExtraContentTypes()
     if documents is not None and not isinstance(documents, str | os.PathLike):
         return documents, detector
     if documents is None and url.startswith("memory:"):

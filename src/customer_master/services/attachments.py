@@ -106,14 +106,17 @@ class AttachmentService:
     def _store(self) -> DocumentStore:
         if self._ctx.documents is None:
             raise AttachmentsNotConfigured(
-                "attachments need a document store: install customer-master[documents] "
-                "or pass documents= to CustomerMaster"
+                "attachments need the 'documents' extra (or a documents= store): "
+                "pip install 'customer-master[documents]'"
             )
         return self._ctx.documents
 
     def _types(self) -> ContentTypes:
         if self._ctx.content_types is None:
-            raise AttachmentsNotConfigured("attachments need content-type detection: pass content_types=")
+            raise AttachmentsNotConfigured(
+                "attachments need the 'documents' extra to recognise a document from its bytes: "
+                "pip install 'customer-master[documents]'"
+            )
         return self._ctx.content_types
 
 
