@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy import bindparam, delete, exists, insert, select, update
 
 from customer_master.domain.attachments import Attachment
 from customer_master.domain.erasure import PLACEHOLDER, ErasurePlan, is_erasure_of
@@ -88,32 +88,41 @@ class SqlErasure:
         self._check(plan)
         permit = {"tenant": tenant, "customer_id": plan.customer_id}
         conn.execute(insert(erasure_permits), [permit])
-        a = audit_log.c
-        for record in plan.audit_records:
-            row = mapping.audit_row(record)
-            conn.execute(
-                update(audit_log)
-                .where(a.tenant == tenant, a.sequence == record.sequence, a.hash == record.hash)
-                .values(changes=row["changes"], personal=row["personal"])
-            )
+        a, r, o = audit_log.c, change_requests.c, outbox.c
+        # One statement each, executed for many rows (executemany).
+        self._many(
+            update(audit_log)
+            .where(a.tenant == tenant, a.sequence == bindparam("k_sequence"), a.hash == bindparam("k_hash"))
+            .values(changes=bindparam("k_changes"), personal=bindparam("k_personal")),
+            [
+                {"k_sequence": record.sequence, "k_hash": record.hash, "k_changes": row["changes"],
+                 "k_personal": row["personal"]}
+                for record, row in ((x, mapping.audit_row(x)) for x in plan.audit_records)
+            ],
+        )  # fmt: skip
         if plan.note_ids:
             n = notes.c
             conn.execute(
                 update(notes).where(n.tenant == tenant, n.id.in_(plan.note_ids)).values(text=PLACEHOLDER)
             )
-        r = change_requests.c
-        for request in plan.change_requests:
-            conn.execute(
-                update(change_requests)
-                .where(r.tenant == tenant, r.id == request.id)
-                .values(document=mapping.document_of(request))
-            )
-        o = outbox.c
-        for event in plan.events:
-            payload = mapping.event_row(event)["payload"]
-            conn.execute(update(outbox).where(o.tenant == tenant, o.id == event.id).values(payload=payload))
+        self._many(
+            update(change_requests)
+            .where(r.tenant == tenant, r.id == bindparam("k_id"))
+            .values(document=bindparam("k_document")),
+            [{"k_id": x.id, "k_document": mapping.document_of(x)} for x in plan.change_requests],
+        )
+        self._many(
+            update(outbox)
+            .where(o.tenant == tenant, o.id == bindparam("k_id"))
+            .values(payload=bindparam("k_payload")),
+            [{"k_id": x.id, "k_payload": mapping.event_row(x)["payload"]} for x in plan.events],
+        )
         p = erasure_permits.c
         conn.execute(delete(erasure_permits).where(p.tenant == tenant, p.customer_id == plan.customer_id))
+
+    def _many(self, statement: Any, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self._conn.execute(statement, rows)
 
     def _check(self, plan: ErasurePlan) -> None:
         """Refuse a plan whose audit records change more than personal values and salts."""
