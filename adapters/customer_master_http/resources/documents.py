@@ -41,6 +41,8 @@ class DocumentParser(ExactJsonParser):
     }
 
     def load_multipart(self, req: flask.Request, schema: Any) -> MultiDictProxy:
+        # Another tenant's customer (or none) is 404 whatever the body.
+        customer_master().customers.get(current_actor(), (req.view_args or {}).get("customer_id", ""))
         limit = customer_master().attachments.limit + _ENVELOPE
         if req.content_length is not None and req.content_length > limit:
             raise problem(
