@@ -145,6 +145,7 @@ def test_an_erasure_leaves_no_personal_value_anywhere_and_the_chain_verifies(
 
     after = _everything(cm, url)
     assert [needle for needle in NEEDLES if needle in after] == []
+    assert "jane" not in after.casefold()  # nor a word of her name in the search index
     assert cm.audit.verify(ADMIN).is_intact
     erased = cm.customers.get(ADMIN, customer_id)
     assert (erased.name, erased.email, erased.phone) == (PLACEHOLDER, None, None)
