@@ -299,6 +299,11 @@ def test_an_imports_request_loses_only_the_erased_customers_values(cm: CustomerM
     assert "jane tan" not in everything
     assert "345 6789" not in everything
     assert "ali@example.com" in everything  # the other customer's row is kept
+    with cm.storage.unit_of_work() as uow:  # in the import's events too
+        assert [e.name for e in uow.outbox.mentioning("acme", ["ali@example.com"])] == [
+            "change_request_submitted", "customer_created", "change_request_approved",
+        ]  # fmt: skip
+        assert uow.outbox.mentioning("acme", ["Jane.Tan@Example.com", "jane.tan@example.com"]) == []
     assert cm.audit.verify(ADMIN).is_intact
 
 

@@ -14,7 +14,7 @@ its attachments leave the document store after the commit.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import evolve, frozen
@@ -85,51 +85,49 @@ class ErasureService:
         customer = _found(tx, customer_id)
         self._refuse_if_waiting(tx, customer, approved)
         uow, tenant = tx.uow, tx.tenant
-        records = uow.audit.for_customer(tenant, customer.id)
-        values = personal_values(to_data(customer), records, customer.id, customer.kind)
+        plan = self._plan(tx, customer, approved)
         erased = evolve(erased_customer(customer), updated_at=self._ctx.clock.now())
         stored = uow.customers.update(erased, expected_version=customer.version)
-        erased_records = [r for r in (erased_record(x, customer.id, customer.kind) for x in records) if r]
-        requests = self._requests(tx, customer, [r.correlation_id for r in records])
-        needles = [customer.id, *(r.id for r in requests)]
-        events = [
-            evolve(e, payload=scrubbed(e.payload, kind=customer.kind))
-            for e in uow.outbox.mentioning(tenant, needles)
-        ]
-        # The request being applied is saved by the approval workflow itself; its payload
-        # names only the customer.
-        requests = [r for r in requests if approved is None or r.id != approved.id]
-        notes = uow.notes.for_customer(tenant, customer.id)
+        uow.erasure.apply(plan)
         attachments = uow.attachments.for_customer(tenant, customer.id)
-        uow.erasure.apply(
-            ErasurePlan(
-                tenant=tenant,
-                customer_id=customer.id,
-                audit_records=tuple(erased_records),
-                note_ids=tuple(n.id for n in notes),
-                change_requests=tuple(
-                    evolve(r, payload=_scrubbed(r, customer.kind, values)) for r in requests
-                ),
-                events=tuple(events),
-            )
-        )
         for attachment in attachments:
             uow.attachments.remove(tenant, attachment.id)
-        digests = [a.digest for a in attachments if not uow.attachments.uses_digest(tenant, a.digest)]
+        digests = {a.digest for a in attachments if not uow.attachments.uses_digest(tenant, a.digest)}
         fields = erased_fields(customer)
         counts = {
-            "audit_records": len(erased_records),
-            "notes": len(notes),
+            "audit_records": len(plan.audit_records),
+            "notes": len(plan.note_ids),
             "attachments": len(attachments),
-            "change_requests": len(requests),
-            "outbox_events": len(events),
+            "change_requests": len(plan.change_requests),
+            "outbox_events": len(plan.events),
         }
         tx.audit("erase", [customer.id], {"erasure": {"fields": list(fields), **counts}})
         payload = {"customer_id": customer.id, "code": customer.code, "fields": list(fields)}
         tx.emit("customer_erased", {"tenant": tenant, **payload}, payload)
         # The bytes go after the commit: a rolled-back erasure must not lose them.
-        tx.after_commit(lambda: self._forget_documents(tenant, sorted(set(digests))))
+        tx.after_commit(lambda: self._forget_documents(tenant, sorted(digests)))
         return ErasureResult(customer=stored, fields=fields, counts=counts)
+
+    def _plan(self, tx: Transaction, customer: Customer, approved: ChangeRequest | None) -> ErasurePlan:
+        """What the erasure blanks beside the record: its audit records, notes, change
+        requests and outbox events (relayed or not)."""
+        uow, tenant, kind = tx.uow, tx.tenant, customer.kind
+        records = uow.audit.for_customer(tenant, customer.id)
+        values = personal_values(to_data(customer), records, customer.id, kind)
+        requests = self._requests(tx, customer, [r.correlation_id for r in records])
+        needles = [customer.id, *(r.id for r in requests)]
+        events = uow.outbox.mentioning(tenant, needles)
+        # The request being applied is saved by the approval workflow itself; its payload
+        # names only the customer.
+        requests = [r for r in requests if approved is None or r.id != approved.id]
+        return ErasurePlan(
+            tenant=tenant,
+            customer_id=customer.id,
+            audit_records=tuple(r for r in (erased_record(x, customer.id, kind) for x in records) if r),
+            note_ids=tuple(n.id for n in uow.notes.for_customer(tenant, customer.id)),
+            change_requests=tuple(evolve(r, payload=_scrubbed(r.payload, kind, values)) for r in requests),
+            events=tuple(evolve(e, payload=_scrubbed(e.payload, kind, values)) for e in events),
+        )
 
     def _requests(
         self, tx: Transaction, customer: Customer, correlation_ids: Iterable[str | None]
@@ -168,13 +166,15 @@ class ErasureService:
                 log.exception("could not delete document %s of tenant %s after its erasure", digest, tenant)
 
 
-def _scrubbed(request: ChangeRequest, kind: str, values: frozenset[str]) -> Any:
-    """A request's payload without the customer's values: by field name when it is about
-    this customer alone; by value when it holds many (an import's rows), so the other
-    customers' values stay."""
-    if request.operation == "import":
-        return scrubbed_values(request.payload, values)
-    return scrubbed(request.payload, kind=kind)
+def _scrubbed(payload: Mapping[str, Any], kind: str, values: frozenset[str]) -> Any:
+    """A payload (a change request's, an event's) without the customer's values: by field
+    name when it is about this customer alone; by value when it holds other customers
+    too (an import's rows), so their values stay."""
+    request = payload.get("request")
+    is_import = isinstance(request, Mapping) and request.get("operation") == "import"
+    if is_import or payload.get("rows") is not None:
+        return scrubbed_values(payload, values)
+    return scrubbed(payload, kind=kind)
 
 
 def _found(tx: Transaction, customer_id: str) -> Customer:
