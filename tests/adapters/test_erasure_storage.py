@@ -321,3 +321,37 @@ def test_a_hard_delete_takes_the_customers_documents_with_it(cm: CustomerMaster)
         cm.context.documents.get("acme", document.digest)
     with cm.storage.unit_of_work() as uow:
         assert uow.attachments.get("acme", document.id) is None
+
+
+def test_revision_0009_goes_down_to_the_strict_guards_and_up_again(sql_only: str) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from customer_master_sql import migrate
+    from customer_master_sql.engine import make_engine, parse_url
+    from customer_master_sql.schema import alembic_config
+
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("0009").down_revision
+    engine = make_engine(parse_url(sql_only)[0])
+    try:
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), str(before))
+        with engine.connect() as connection:
+            assert not inspect(connection).has_table("cm_erasure_permits")
+            assert not inspect(connection).has_table("cm_attachments")
+        _seed(sql_only)
+        with engine.connect() as connection:
+            with pytest.raises(DBAPIError, match="append-only"):
+                connection.execute(update(notes).values(text=PLACEHOLDER))
+            connection.rollback()
+    finally:
+        engine.dispose()
+        migrate(sql_only)
+    engine = create_engine(sql_only)
+    with engine.begin() as connection:  # back at the head: the erasure's way past is there again
+        connection.execute(insert(erasure_permits), [{"tenant": "acme", "customer_id": "c1"}])
+        connection.execute(update(notes).values(text=PLACEHOLDER))
+        connection.execute(delete(erasure_permits))
+    with engine.connect() as connection:
+        assert connection.execute(select(notes.c.text)).scalar_one() == PLACEHOLDER
+    engine.dispose()
