@@ -36,8 +36,9 @@ Feature: Changes to customers wait for the approvals their risk calls for
       | reactivate  | yellow | AR manager, controller       |
       | merge       | yellow | AR manager, controller       |
       | import      | yellow | AR manager, controller       |
-      | hard delete | red    | AR manager, controller, CFO  |
       | credit hold | green  | nobody                       |
+      | hard delete | red    | AR manager, controller, CFO  |
+      | erase       | red    | AR manager, controller, CFO  |
 
   @R-10.1 @R-10.2
   Scenario Outline: Each kind of change waits in its lane for the approvals it needs

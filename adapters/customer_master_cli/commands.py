@@ -27,6 +27,7 @@ from customer_master_cli.approvals_cmd import approvals
 from customer_master_cli.config_cmd import config
 from customer_master_cli.conventions import EXIT_CODES, opened, url_of
 from customer_master_cli.customer_cmd import customer
+from customer_master_cli.documents_cmd import commands as document_commands
 from customer_master_cli.mcp_cmd import mcp
 
 DEFAULT_URL = "sqlite:///customer-master.db"
@@ -467,5 +468,5 @@ def _attach_file_commands() -> None:
 
 
 _attach_file_commands()
-for _command in (config, approvals, customer, mcp):
+for _command in (config, approvals, customer, mcp, *document_commands):
     cli.add_command(_command)

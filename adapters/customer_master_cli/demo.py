@@ -96,12 +96,13 @@ class DemoSeeder:
     def all_green(self) -> Iterator[None]:
         """Bulk loading applies at once; the SPEC's lanes come back afterwards."""
         config = self.cm.configuration
-        operations = ("create", "update", "deactivate", "reactivate", "merge", "hard_delete")
+        # A hard delete stays red: no tenant may lower it (R-10.1).
+        operations = ("create", "update", "deactivate", "reactivate", "merge")
         for operation in operations:
             config.set_approval_lane(self.admin, operation, "green")
         yield
         for operation in operations:
-            config.set_approval_lane(self.admin, operation, "red" if operation == "hard_delete" else "yellow")
+            config.set_approval_lane(self.admin, operation, "yellow")
         config.set_approval_lane(self.admin, "create", "green", kind="individual")
 
     def create_customers(self, n: int, tick: Progress) -> list[Data]:

@@ -78,7 +78,8 @@ def create_app(cm: CustomerMaster | None = None, url: str | None = None) -> Flas
         OPENAPI_SWAGGER_UI_URL="/docs/assets/",
         OPENAPI_SWAGGER_UI_CONFIG={"persistAuthorization": True, "displayRequestDuration": True},
         API_SPEC_OPTIONS={"info": {"description": DESCRIPTION}, "security": SECURITY},
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # Large enough for a document at the attachment limit and its envelope.
+        MAX_CONTENT_LENGTH=max(16 * 1024 * 1024, master.attachments.limit + 1024 * 1024),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = master

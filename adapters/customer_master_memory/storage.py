@@ -8,8 +8,9 @@ operations therefore leave nothing behind.
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from types import TracebackType
@@ -19,9 +20,11 @@ from attrs import evolve
 
 from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.approvals import ChangeRequest
+from customer_master.domain.attachments import Attachment
 from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
+from customer_master.domain.erasure import PLACEHOLDER, ErasurePlan, is_erasure_of
 from customer_master.domain.events import Event
 from customer_master.domain.money import converted
 from customer_master.domain.pricing import LastPrice
@@ -35,10 +38,21 @@ from customer_master.domain.search import (
     word_starts,
 )
 from customer_master.domain.timeline import Note
-from customer_master.errors import Conflict
+from customer_master.errors import Conflict, NotFound
 from customer_master.ports import CustomerKey, ExchangeRates, ReceivablesPosition
 
 _DELETED = None
+
+
+def _mentions(data: object, needles: frozenset[str]) -> bool:
+    """Does ``data`` (plain data) hold one of ``needles`` as a string, or inside one?"""
+    if isinstance(data, str):
+        return any(needle in data for needle in needles)
+    if isinstance(data, Mapping):
+        return any(_mentions(k, needles) or _mentions(v, needles) for k, v in data.items())
+    if isinstance(data, list | tuple):
+        return any(_mentions(v, needles) for v in data)
+    return False
 
 
 class _State:
@@ -56,6 +70,7 @@ class _State:
         self.api_keys: dict[str, ApiKey] = {}
         self.requests: dict[str, ChangeRequest] = {}
         self.notes: list[Note] = []
+        self.attachments: dict[str, Attachment] = {}
 
 
 class MemoryCustomers:
@@ -279,6 +294,13 @@ class MemoryOutbox:
     def mark_relayed(self, event_ids: Iterable[str]) -> None:
         self._state.relayed.update(event_ids)
 
+    def mentioning(self, tenant: str, needles: Collection[str]) -> Sequence[Event]:
+        return [
+            e
+            for e in [*self._state.outbox, *self.staged]
+            if e.tenant == tenant and _mentions(e.payload, frozenset(needles))
+        ]
+
     def publish(self) -> None:
         self._state.outbox.extend(self.staged)
 
@@ -352,6 +374,78 @@ class MemoryNotes:
         self._state.notes.extend(self.staged)
 
 
+class MemoryAttachments:
+    """``AttachmentRepository`` over committed state plus this unit of work's staging."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.staged: dict[str, Attachment | None] = {}
+
+    def _all(self) -> dict[str, Attachment]:
+        merged: dict[str, Attachment | None] = {**self._state.attachments, **self.staged}
+        return {k: v for k, v in merged.items() if v is not None}
+
+    def add(self, attachment: Attachment) -> None:
+        self.staged[attachment.id] = attachment
+
+    def get(self, tenant: str, attachment_id: str) -> Attachment | None:
+        found = self._all().get(attachment_id)
+        return found if found is not None and found.tenant == tenant else None
+
+    def for_customer(self, tenant: str, customer_id: str) -> Sequence[Attachment]:
+        found = [a for a in self._all().values() if a.tenant == tenant and a.customer_id == customer_id]
+        return sorted(found, key=lambda a: (a.uploaded_at, a.id))
+
+    def remove(self, tenant: str, attachment_id: str) -> None:
+        if self.get(tenant, attachment_id) is not None:
+            self.staged[attachment_id] = None
+
+    def uses_digest(self, tenant: str, digest: str) -> bool:
+        return any(a.tenant == tenant and a.digest == digest for a in self._all().values())
+
+    def publish(self) -> None:
+        for attachment_id, attachment in self.staged.items():
+            if attachment is None:
+                self._state.attachments.pop(attachment_id, None)
+            else:
+                self._state.attachments[attachment_id] = attachment
+
+
+class MemoryErasure:
+    """``Erasure``: the plans of this unit of work, written over committed state on commit."""
+
+    def __init__(self, state: _State, audit: MemoryAudit) -> None:
+        self._state = state
+        self._audit = audit
+        self.staged: list[ErasurePlan] = []
+
+    def apply(self, plan: ErasurePlan) -> None:
+        stored = {r.id: r for r in self._audit.for_customer(plan.tenant, plan.customer_id)}
+        for record in plan.audit_records:
+            if record.id not in stored or not is_erasure_of(stored[record.id], record):
+                raise ValueError(f"audit record {record.id}: an erasure may only blank personal values")
+        self.staged.append(plan)
+
+    def publish(self) -> None:
+        state = self._state
+        for plan in self.staged:
+            records = {r.id: r for r in plan.audit_records}
+            state.audit[:] = [records.get(r.id, r) if r.tenant == plan.tenant else r for r in state.audit]
+            notes = set(plan.note_ids)
+            state.notes[:] = [
+                evolve(n, text=PLACEHOLDER) if n.tenant == plan.tenant and n.id in notes else n
+                for n in state.notes
+            ]
+            for request in plan.change_requests:
+                if request.id in state.requests and state.requests[request.id].tenant == plan.tenant:
+                    state.requests[request.id] = evolve(state.requests[request.id], payload=request.payload)
+            events = {e.id: e for e in plan.events}
+            state.outbox[:] = [
+                evolve(e, payload=events[e.id].payload) if e.tenant == plan.tenant and e.id in events else e
+                for e in state.outbox
+            ]
+
+
 class MemoryApiKeys:
     def __init__(self, state: _State) -> None:
         self._state = state
@@ -412,6 +506,8 @@ class MemoryUnitOfWork:
         self.api_keys = MemoryApiKeys(self._state)
         self.change_requests = MemoryChangeRequests(self._state)
         self.notes = MemoryNotes(self._state)
+        self.attachments = MemoryAttachments(self._state)
+        self.erasure = MemoryErasure(self._state, self.audit)
 
     def __enter__(self) -> Self:
         self._state.lock.acquire()
@@ -440,6 +536,8 @@ class MemoryUnitOfWork:
             self.api_keys,
             self.change_requests,
             self.notes,
+            self.attachments,
+            self.erasure,
         ):
             part.publish()
         self._fresh()
@@ -601,3 +699,32 @@ class MemoryStorage:
 def open_storage(url: str) -> MemoryStorage:
     """Entry point for ``memory://`` URLs."""
     return MemoryStorage()
+
+
+class MemoryDocumentStore:
+    """``DocumentStore`` in memory, for ``memory://`` façades (tests, examples): the
+    same contract as the filesystem store, kept per tenant under each digest."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._documents: dict[tuple[str, str], bytes] = {}
+
+    def put(self, tenant: str, content: bytes) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        with self._lock:
+            self._documents[(tenant, digest)] = bytes(content)
+        return digest
+
+    def get(self, tenant: str, digest: str) -> bytes:
+        try:
+            return self._documents[(tenant, digest)]
+        except KeyError:
+            raise NotFound("document", digest) from None
+
+    def delete(self, tenant: str, digest: str) -> None:
+        with self._lock:
+            self._documents.pop((tenant, digest), None)
+
+    def digests(self, tenant: str) -> set[str]:
+        """The digests kept for a tenant (for tests)."""
+        return {d for t, d in self._documents if t == tenant}

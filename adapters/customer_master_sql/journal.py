@@ -8,10 +8,10 @@ refuse a fork anyway.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Text, cast, insert, or_, select, update
 
 from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.events import Event
@@ -130,6 +130,19 @@ class SqlOutbox:
         statement = select(outbox).where(o.relayed_at.is_(None)).order_by(o.position).limit(limit + len(own))
         events = [mapping.event_from(row._mapping) for row in self._conn.execute(statement)]
         return [event for event in events if event.id not in own][:limit]
+
+    def mentioning(self, tenant: str, needles: Collection[str]) -> Sequence[Event]:
+        """Found by the payload's JSON text (ids are plain hex, so LIKE finds exactly them)."""
+        if not needles:
+            return []
+        o = outbox.c
+        text = cast(o.payload, Text)
+        statement = (
+            select(outbox)
+            .where(o.tenant == tenant, or_(*(text.like(f"%{needle}%") for needle in needles)))
+            .order_by(o.position)
+        )
+        return [mapping.event_from(row._mapping) for row in self._conn.execute(statement)]
 
     def mark_relayed(self, event_ids: Iterable[str]) -> None:
         ids = list(event_ids)

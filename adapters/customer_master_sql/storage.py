@@ -33,6 +33,7 @@ from customer_master_sql.approvals import KeyCache, SqlApiKeys, SqlChangeRequest
 from customer_master_sql.customers import SqlCustomers
 from customer_master_sql.driver import DriverReads
 from customer_master_sql.engine import make_engine, parse_url, reader_engine
+from customer_master_sql.erasure import SqlAttachments, SqlErasure
 from customer_master_sql.journal import SqlAudit, SqlNotes, SqlOutbox
 from customer_master_sql.lookups import SqlLookups
 from customer_master_sql.planner import GrowthAnalyzer
@@ -222,6 +223,8 @@ class SqlUnitOfWork:
     api_keys: SqlApiKeys
     change_requests: SqlChangeRequests
     notes: SqlNotes
+    attachments: SqlAttachments
+    erasure: SqlErasure
 
     def __init__(self, storage: SqlStorage) -> None:
         self._storage = storage
@@ -240,6 +243,8 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeys(work)
         self.change_requests = SqlChangeRequests(work)
         self.notes = SqlNotes(work)
+        self.attachments = SqlAttachments(work)
+        self.erasure = SqlErasure(work)
         return self
 
     def __exit__(

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -379,6 +380,39 @@ notes = Table(
     Column("text", Text, nullable=False),
     UniqueConstraint("tenant", "id"),
     Index("ix_cm_notes_customer", "tenant", "customer_id", "row_id"),
+    **MYSQL_OPTIONS,
+)
+
+# Documents kept with customers: the metadata; the bytes are in the document
+# store under ``digest``.
+attachments = Table(
+    "cm_attachments",
+    metadata,
+    _tenant(),
+    Column("id", String(ID), nullable=False),
+    Column("customer_id", String(ID), nullable=False),
+    Column("name", String(TEXT), nullable=False),
+    Column("content_type", String(128), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("digest", String(ID), nullable=False),
+    Column("uploaded_by", String(ID), nullable=False),
+    Column("uploaded_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("tenant", "id"),
+    Index("ix_cm_attachments_customer", "tenant", "customer_id"),
+    Index("ix_cm_attachments_digest", "tenant", "digest"),
+    **MYSQL_OPTIONS,
+)
+
+# An erasure in progress: while a row names a customer, and only inside the
+# erasure's own transaction (it deletes the row before it commits), the append-only
+# guards let its audit records' personal values and its notes' text be blanked
+# (customer_master_sql.guards, docs/decisions/0036).
+erasure_permits = Table(
+    "cm_erasure_permits",
+    metadata,
+    _tenant(),
+    Column("customer_id", String(ID), nullable=False),
+    PrimaryKeyConstraint("tenant", "customer_id"),
     **MYSQL_OPTIONS,
 )
 

@@ -70,6 +70,16 @@ def customer_deleted(event: Event, tenant: str, customer_id: str, code: str) -> 
 
 
 @hookspec
+def customer_erased(event: Event, tenant: str, customer_id: str, code: str, fields: list[str]) -> None:
+    """A customer's personal data was erased for good (R-4.4): the record stays, with its
+    code, amounts, tax ids and history, but ``fields`` (names such as ``email``,
+    ``contacts``) now hold the placeholder ``[erased]`` or nothing. Erase the copies of
+    those values your module keeps (delivery addresses, contact names, e-mails); keep
+    your documents and their amounts. The event carries no erased value.
+    """
+
+
+@hookspec
 def customer_merged(event: Event, source: Customer, target: Customer) -> None:
     """``source`` was merged into ``target`` (R-8). Under merge policy ``transfer`` move
     your documents (invoices, receipts, credit notes) of ``source`` to ``target``."""

@@ -18,9 +18,11 @@ from attrs import frozen
 
 from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.approvals import ChangeRequest
+from customer_master.domain.attachments import Attachment
 from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
+from customer_master.domain.erasure import ErasurePlan
 from customer_master.domain.events import Event
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.search import CustomerQuery, Page
@@ -118,6 +120,11 @@ class Outbox(Protocol):
     def mark_relayed(self, event_ids: Iterable[str]) -> None:
         """Mark events as delivered to the broker."""
 
+    def mentioning(self, tenant: str, needles: Collection[str]) -> Sequence[Event]:
+        """The tenant's events, relayed or not, whose payload holds any of ``needles``
+        (customer and change-request ids) as a string, in commit order: what an erasure
+        scrubs (R-4.4)."""
+
 
 class ChangeRequestRepository(Protocol):
     """Change requests waiting for approval or decided (R-10.2)."""
@@ -146,6 +153,37 @@ class NoteRepository(Protocol):
 
     def for_customer(self, tenant: str, customer_id: str) -> Sequence[Note]:
         """The customer's notes, oldest first."""
+
+
+class AttachmentRepository(Protocol):
+    """The metadata of documents kept with customers (R-16.6); the bytes are in the
+    ``DocumentStore``. Every method is scoped by ``tenant``."""
+
+    def add(self, attachment: Attachment) -> None:
+        """Store a new attachment's metadata."""
+
+    def get(self, tenant: str, attachment_id: str) -> Attachment | None:
+        """The attachment with this id in this tenant, or ``None``."""
+
+    def for_customer(self, tenant: str, customer_id: str) -> Sequence[Attachment]:
+        """The customer's attachments, oldest first."""
+
+    def remove(self, tenant: str, attachment_id: str) -> None:
+        """Forget an attachment (its bytes are the document store's to delete)."""
+
+    def uses_digest(self, tenant: str, digest: str) -> bool:
+        """Does any attachment of the tenant still keep the bytes with this digest?"""
+
+
+class Erasure(Protocol):
+    """The one way past the append-only audit trail and notes (R-4.4, R-11.2)."""
+
+    def apply(self, plan: ErasurePlan) -> None:
+        """Write an erasure in this unit of work: replace each audit record of the plan by
+        its erased copy (same id, sequence and hash; only blanked personal values and
+        salts differ — anything else raises ``ValueError``), set the text of the plan's
+        notes to the placeholder, and replace the stored payloads of its change requests
+        and outbox events."""
 
 
 class CodeSequence(Protocol):
@@ -252,6 +290,8 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     change_requests: ChangeRequestRepository
     notes: NoteRepository
+    attachments: AttachmentRepository
+    erasure: Erasure
 
     def __enter__(self) -> Self: ...
 
@@ -343,6 +383,28 @@ class Mailer(Protocol):
         self, *, to: str, subject: str, body: str, attachments: Sequence[tuple[str, bytes]] = ()
     ) -> None:
         """Send one message; raise on failure so the caller can record it."""
+
+
+class DocumentStore(Protocol):
+    """Where the bytes of attachments are kept (R-16.6): a place per tenant, each
+    document under the SHA-256 digest of its bytes (the same bytes are kept once)."""
+
+    def put(self, tenant: str, content: bytes) -> str:
+        """Keep ``content`` and return its digest (hex SHA-256). Written atomically: a
+        reader sees the whole document or none; keeping bytes already kept is a no-op."""
+
+    def get(self, tenant: str, digest: str) -> bytes:
+        """The bytes kept under ``digest``; raises ``NotFound`` when there are none."""
+
+    def delete(self, tenant: str, digest: str) -> None:
+        """Forget the bytes kept under ``digest`` (nothing when there are none)."""
+
+
+class ContentTypes(Protocol):
+    """Recognises what a document is from its bytes (magic numbers), not its name."""
+
+    def detect(self, content: bytes) -> str | None:
+        """The MIME type the bytes show, or ``None`` when they show none known."""
 
 
 class Lookups(Protocol):

@@ -22,7 +22,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from vocabulary import split_names
 
 from customer_master import Actor, Conflict, CustomerMaster, ValidationFailed
-from customer_master.domain.approvals import OPERATIONS as ALL_OPERATIONS
+from customer_master.domain.approvals import ALL_OPERATIONS
 
 # Requested up front: the storage under it is a parametrised fixture.
 pytestmark = pytest.mark.usefixtures("office")

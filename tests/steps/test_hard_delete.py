@@ -120,8 +120,13 @@ def sales_admin(world: dict[str, Any], admin: Actor, user: str) -> None:
 
 @when(parsers.parse('"{user}" deletes "{name}" for good'))
 def hard_delete(cm: CustomerMaster, admin: Actor, world: dict[str, Any], user: str, name: str) -> None:
+    """The delete is submitted and, in its red lane (never lower, R-10.1), approved by an
+    AR manager, a controller and the CFO; a refusal comes at submission."""
     try:
-        cm.lifecycle.hard_delete(actor(world, admin, user), world["ids"][name])
+        result = cm.lifecycle.hard_delete(actor(world, admin, user), world["ids"][name])
+        if result.change_request is not None:
+            for approver, role in (("rudi", "ar_manager"), ("siti", "controller"), ("tan", "cfo")):
+                cm.approvals.approve(Actor(admin.tenant, approver, {role}), result.change_request.id)
     except (BusinessRuleViolation, Forbidden) as error:
         world["error"] = error
 

@@ -22,6 +22,7 @@ EXTRAS_MODULES = (
     "uvicorn",
     "psycopg",
     "pymysql",
+    "filetype",
 )
 
 PROBE = f"""

@@ -4,6 +4,7 @@ from customer_master_http.resources import (
     approvals,
     configuration,
     customers,
+    documents,
     receivables,
     rules,
     system,
@@ -19,4 +20,5 @@ BLUEPRINTS = (
     configuration.blp,
     transfers.blp,
     system.blp,
+    documents.blp,
 )

@@ -329,8 +329,9 @@ class ApprovalLane(MethodView):
         """Route an operation to a lane
 
         Operations: create, update, deactivate, reactivate, merge, import, hard_delete,
-        credit_hold. `green` applies at once, `yellow` needs two approvals, `red` three
-        (R-10.1). With `kind`, only for customers of that kind (POS walk-ins: green).
+        credit_hold, erase. `green` applies at once, `yellow` needs two approvals, `red` three
+        (R-10.1); hard_delete and erase cannot be undone and stay red. With `kind`, only for
+        customers of that kind (POS walk-ins: green).
         """
         config = customer_master().configuration.set_approval_lane(
             current_actor(), operation, lane, kind=kind

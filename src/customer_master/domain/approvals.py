@@ -3,8 +3,9 @@
 A tenant sets a lane per operation: ``green`` applies at once; ``yellow`` needs two
 approvals (AR manager, then controller); ``red`` needs three (manager, controller, CFO —
 the "manager" step is the AR manager role by default). Defaults: create, update,
-deactivate, reactivate, merge and import are yellow; hard delete is red; a credit hold is
-green, since it protects the company and must take effect at once. A rule may narrow a
+deactivate, reactivate, merge and import are yellow; hard delete and erasure are red, and
+no tenant may set them lower (they cannot be undone, R-10.1); a credit hold is green,
+since it protects the company and must take effect at once. A rule may narrow a
 lane to a customer kind, e.g. walk-in ``individual`` customers created at the POS: green.
 
 A non-green operation becomes a **change request** holding the validated payload. Each
@@ -17,6 +18,8 @@ request (R-10.2).
 ('green', 'yellow')
 >>> policy.steps_for("red")
 ('ar_manager', 'controller', 'cfo')
+>>> lane_refusal("hard_delete", "green")
+'hard_delete cannot be undone: its lane stays red (green was asked)'
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ Lane = Literal["green", "yellow", "red"]
 LANES: tuple[Lane, ...] = ("green", "yellow", "red")
 
 Operation = Literal[
-    "create", "update", "deactivate", "reactivate", "merge", "import", "hard_delete", "credit_hold"
+    "create", "update", "deactivate", "reactivate", "merge", "import", "hard_delete", "credit_hold", "erase"
 ]
+# The operations whose lane a tenant chooses freely.
 OPERATIONS: tuple[Operation, ...] = (
     "create",
     "update",
@@ -40,9 +44,12 @@ OPERATIONS: tuple[Operation, ...] = (
     "reactivate",
     "merge",
     "import",
-    "hard_delete",
     "credit_hold",
 )
+# Irreversible operations whose lane is always red: a tenant may set them to red, never
+# lower (R-10.1, as amended); a lower lane stored before the rule was kept is read as red.
+ALWAYS_RED: tuple[Operation, ...] = ("hard_delete", "erase")
+ALL_OPERATIONS: tuple[Operation, ...] = (*OPERATIONS, *ALWAYS_RED)
 
 DEFAULT_LANES: Mapping[str, Lane] = {
     "create": "yellow",
@@ -53,6 +60,7 @@ DEFAULT_LANES: Mapping[str, Lane] = {
     "import": "yellow",
     "hard_delete": "red",
     "credit_hold": "green",
+    "erase": "red",
 }
 
 DEFAULT_STEPS: Mapping[str, tuple[str, ...]] = {
@@ -64,9 +72,17 @@ DEFAULT_STEPS: Mapping[str, tuple[str, ...]] = {
 # Operations that cannot be undone once applied (a merged-away customer cannot come back;
 # a deleted one is gone): a channel shows what they will do and asks for a confirmation
 # before it submits or applies one.
-IRREVERSIBLE: frozenset[str] = frozenset({"merge", "hard_delete"})
+IRREVERSIBLE: frozenset[str] = frozenset({"merge", "hard_delete", "erase"})
 
 RequestState = Literal["pending", "approved", "rejected", "failed"]
+
+
+def lane_refusal(operation: str, lane: str) -> str | None:
+    """Why ``operation`` may not be routed to ``lane`` (an irreversible operation below
+    red, R-10.1), or ``None``."""
+    if operation in ALWAYS_RED and lane != "red":
+        return f"{operation} cannot be undone: its lane stays red ({lane} was asked)"
+    return None
 
 
 @frozen(kw_only=True)
@@ -100,7 +116,10 @@ class ApprovalPolicy:
 
     def lane_for(self, operation: str, *, kind: str | None = None) -> Lane:
         """The lane of ``operation`` on a customer of ``kind``: a rule for the kind wins
-        over a rule for the operation, which wins over the default."""
+        over a rule for the operation, which wins over the default. An irreversible
+        operation is red whatever a rule says (``ALWAYS_RED``)."""
+        if operation in ALWAYS_RED:
+            return "red"
         for rule in self.rules:
             if rule.operation == operation and rule.kind is not None and rule.kind == kind:
                 return rule.lane

@@ -5,7 +5,7 @@ appended, never changed (R-11.2).
 Each record is sealed with a SHA-256 hash over its canonical content and the hash of the
 previous record of the same tenant, so any later edit breaks the chain and ``verify_chain``
 finds the first broken record. Personal values (e-mails, phones, street lines, contact
-and bank details, notes, an individual's name) enter the content only as their own salted
+and bank details, notes, an individual's name, a document's name) enter the content only as their own salted
 hash, so an erasure (R-4.4) can blank a value and its salt while every link still holds.
 A value whose salt is gone must be blank (``None``, ``""`` or ``ERASED``): otherwise
 blanking a salt would let anyone rewrite the value unseen.
@@ -56,6 +56,7 @@ PERSONAL_FIELDS = frozenset(
         "alternate_name",
         "legal_name",
         "name",
+        "attachments",
     }
 )
 

@@ -53,6 +53,9 @@ _OPERATION_WORDS = {
     "reactivate": "reactivated the customer",
     "merge": "merged customers",
     "hard_delete": "deleted the customer",
+    "erase": "erased the customer's personal data",
+    "attach": "attached a document",
+    "detach": "removed a document",
     "credit_hold": "put the customer on credit hold",
     "credit_hold_release": "released the credit hold",
     "credit_release": "released a blocked document",
@@ -69,6 +72,7 @@ _OPERATION_NOUNS = {
     "merge": "merge",
     "import": "import",
     "hard_delete": "deletion for good",
+    "erase": "erasure of personal data",
     "credit_hold": "credit hold",
 }
 
@@ -88,6 +92,14 @@ def _with_article(noun: str) -> str:
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
+def _document_name(changes: Mapping[str, Any]) -> str:
+    """The name of the document an ``attach`` or ``detach`` record is about (after an
+    erasure, the placeholder)."""
+    change = changes.get("attachments")
+    side = (change.get("after") or change.get("before")) if isinstance(change, Mapping) else None
+    return str(side.get("name")) if isinstance(side, Mapping) else str(side)
+
+
 def timeline(
     *, notes: Iterable[Note], audit: Iterable[AuditRecord], requests: Iterable[ChangeRequest]
 ) -> list[TimelineEntry]:
@@ -97,6 +109,8 @@ def timeline(
         words = _OPERATION_WORDS.get(record.operation, record.operation)
         if record.operation == "update":
             words = f"changed {', '.join(sorted(record.changes))}"
+        elif record.operation in ("attach", "detach"):
+            words = f"{words} ({_document_name(record.changes)})"
         entries.append(
             TimelineEntry(
                 at=record.occurred_at,

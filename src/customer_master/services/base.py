@@ -20,7 +20,7 @@ from customer_master.domain.serialize import to_data
 from customer_master.errors import FieldWarning, Forbidden
 from customer_master.ids import new_id
 from customer_master.plugins import Hooks
-from customer_master.ports import Clock, ExchangeRates, Storage, UnitOfWork
+from customer_master.ports import Clock, ContentTypes, DocumentStore, ExchangeRates, Storage, UnitOfWork
 
 T = TypeVar("T")
 
@@ -40,6 +40,9 @@ class ServiceContext:
     exchange_rates: ExchangeRates | None = None
     make_id: Callable[[], str] = new_id
     make_salt: Callable[[], str] = new_salt
+    documents: DocumentStore | None = None
+    content_types: ContentTypes | None = None
+    attachment_limit: int = 20 * 1024 * 1024
 
     @contextmanager
     def transaction(
@@ -65,6 +68,8 @@ class ServiceContext:
             yield tx
             uow.commit()
             self.hooks.deliver(tx.events)
+            for action in tx.after_commit_actions:
+                action()
 
     def require(
         self, actor: Actor, permission: str, config: TenantConfiguration | None = None
@@ -111,10 +116,16 @@ class Transaction:
     approved: ChangeRequest | None = None
     events: list[tuple[Event, Mapping[str, Any]]] = field(factory=list)
     bulk: BulkAudit | None = None
+    after_commit_actions: list[Callable[[], None]] = field(factory=list)
 
     @property
     def tenant(self) -> str:
         return self.actor.tenant
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the unit of work has committed (and the events are heard):
+        for what cannot roll back, such as deleting a document's bytes."""
+        self.after_commit_actions.append(action)
 
     def emit(self, name: EventName, arguments: Mapping[str, Any], payload: Mapping[str, Any]) -> Event:
         """Write an event to the outbox now and queue it for the hooks after commit.

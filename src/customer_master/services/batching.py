@@ -33,6 +33,7 @@ from customer_master.domain.warnings import LookAlikes
 from customer_master.errors import Conflict
 from customer_master.ports import (
     ApiKeyRepository,
+    AttachmentRepository,
     AuditLog,
     BulkAuditLog,
     BulkCustomers,
@@ -42,6 +43,7 @@ from customer_master.ports import (
     ConfigurationRepository,
     CustomerKey,
     CustomerRepository,
+    Erasure,
     NoteRepository,
     OpenItemsLedger,
     Outbox,
@@ -318,6 +320,10 @@ class BatchOutbox:
     def mark_relayed(self, event_ids: Iterable[str]) -> None:
         self._inner.mark_relayed(event_ids)
 
+    def mentioning(self, tenant: str, needles: Collection[str]) -> Sequence[Event]:
+        self.flush()
+        return self._inner.mentioning(tenant, needles)
+
 
 class BatchUnitOfWork:
     """A unit of work that wraps the batch's own (``UnitOfWork`` port); ``flush`` before
@@ -337,6 +343,8 @@ class BatchUnitOfWork:
         self.api_keys: ApiKeyRepository = inner.api_keys
         self.change_requests: ChangeRequestRepository = inner.change_requests
         self.notes: NoteRepository = inner.notes
+        self.attachments: AttachmentRepository = inner.attachments
+        self.erasure: Erasure = inner.erasure
 
     def flush(self) -> None:
         """Store what the batch gathered: customers first, then their audit records and

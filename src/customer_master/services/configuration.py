@@ -17,7 +17,7 @@ import attrs
 
 from customer_master.actor import Actor
 from customer_master.domain.access import PERMISSIONS
-from customer_master.domain.approvals import LANES, OPERATIONS, Lane, LaneRule
+from customer_master.domain.approvals import ALL_OPERATIONS, LANES, Lane, LaneRule, lane_refusal
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.config_reading import (
     read_custom_field,
@@ -165,12 +165,17 @@ class ConfigurationService:
     ) -> TenantConfiguration:
         """Route ``operation`` (optionally only for customers of ``kind``) to ``lane`` (R-10.1)."""
         errors = []
-        if operation not in OPERATIONS:
-            errors.append(FieldError("operation", "not_allowed", f"must be one of: {', '.join(OPERATIONS)}"))
+        if operation not in ALL_OPERATIONS:
+            errors.append(
+                FieldError("operation", "not_allowed", f"must be one of: {', '.join(ALL_OPERATIONS)}")
+            )
         if lane not in LANES:
             errors.append(FieldError("lane", "not_allowed", f"must be one of: {', '.join(LANES)}"))
         if kind is not None and kind not in KINDS:
             errors.append(FieldError("kind", "not_allowed", f"must be one of: {', '.join(KINDS)}"))
+        refusal = lane_refusal(operation, lane) if lane in LANES else None
+        if refusal is not None:
+            errors.append(FieldError("lane", "irreversible", refusal))
         if errors:
             raise ValidationFailed(errors)
         rule = LaneRule(operation=operation, lane=cast(Lane, lane), kind=kind)

@@ -188,10 +188,28 @@ class LifecycleService:
         customer = _found(tx, customer_id)
         self._refuse_if_history(tx, customer)
         tx.uow.customers.remove(tx.tenant, customer.id)
+        self._remove_documents(tx, customer.id)
         tx.audit("hard_delete", [customer.id], change_set(to_data(customer), None))
         payload = {"customer_id": customer.id, "code": customer.code}
         tx.emit("customer_deleted", {"tenant": tx.tenant, **payload}, payload)
         return DeleteResult(deleted=True)
+
+    def _remove_documents(self, tx: Transaction, customer_id: str) -> None:
+        """A deleted customer's documents go with it (R-16.6): their metadata now, their
+        bytes after the commit unless another document of the tenant keeps them."""
+        attachments, store = tx.uow.attachments, self._ctx.documents
+        documents = attachments.for_customer(tx.tenant, customer_id)
+        for document in documents:
+            attachments.remove(tx.tenant, document.id)
+        unused = {d.digest for d in documents if not attachments.uses_digest(tx.tenant, d.digest)}
+        if store is not None and unused:
+            tenant = tx.tenant
+
+            def forget() -> None:
+                for digest in sorted(unused):
+                    store.delete(tenant, digest)
+
+            tx.after_commit(forget)
 
     def _plan(self, tx: Transaction, source: Customer, target: Customer) -> MergePlan:
         policy = tx.uow.configuration.get(tx.tenant).settings.merge_policy

@@ -4,7 +4,9 @@ views and entity enablement, hard delete (SPEC R-1 to R-4, R-14, R-16.2)."""
 
 from __future__ import annotations
 
-from http_support import Api, error_paths, problem_of
+from http_support import Api, Keys, error_paths, problem_of
+
+from customer_master import CustomerMaster
 
 
 def test_create_returns_the_customer_with_location_etag_and_warnings(api: Api) -> None:
@@ -238,9 +240,14 @@ def test_effective_view_and_entity_enablement(api: Api) -> None:
     problem_of(api.get(f"/customers/{customer['id']}/entities/XX99"), 404)
 
 
-def test_hard_delete_removes_a_customer_without_history(api: Api) -> None:
+def test_hard_delete_removes_a_customer_without_history(api: Api, keys: Keys, cm: CustomerMaster) -> None:
     customer = api.create_customer()
-    assert api.delete(f"/customers/{customer['id']}").status_code == 204
+    submitted = api.delete(f"/customers/{customer['id']}")
+    assert submitted.status_code == 202  # the red lane, which no tenant may lower (R-10.1)
+    request_id = submitted.json["change_request"]["id"]
+    ar_manager = cm.access.create_api_key("acme", "rudi", ("ar_manager",))[0]
+    for key in (ar_manager, keys.controller, keys.cfo):
+        assert api.as_(key).post(f"/change-requests/{request_id}/approve", {}).status_code == 200
     problem_of(api.get(f"/customers/{customer['id']}"), 404)
 
     kept = api.create_customer(name="Bukit Foods")

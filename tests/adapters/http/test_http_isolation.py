@@ -8,6 +8,7 @@ change request or configuration code and has no case here fails the test.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -84,6 +85,11 @@ CASES: dict[tuple[str, str], tuple[str, Any, dict[str, str]]] = {
     ("DELETE", "/configuration/payment-terms/<code>"): ("", None, {}),
     ("GET", "/configuration/price-lists/<code>"): ("", None, {}),
     ("DELETE", "/configuration/price-lists/<code>"): ("", None, {}),
+    ("POST", "/customers/<customer_id>/erase"): ("", None, {}),
+    ("GET", "/customers/<customer_id>/attachments"): ("", None, {}),
+    ("POST", "/customers/<customer_id>/attachments"): ("", None, {}),  # any body: the customer is not found
+    ("GET", "/customers/<customer_id>/attachments/<attachment_id>"): ("", None, {}),
+    ("DELETE", "/customers/<customer_id>/attachments/<attachment_id>"): ("", None, {}),
 }
 
 # The audit trail of a customer id outlives the customer (a hard delete keeps its
@@ -125,7 +131,14 @@ def acme(api: Api, cm: CustomerMaster, keys: Keys) -> dict[str, str]:
         {"name": "Pending Sdn Bhd", "kind": "company", "legal_entity": "MY01", "email": "p@p.my"},
     )
     assert pending.status_code == 202
+    pdf = io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    document = api.post(
+        f"/customers/{customer['id']}/attachments", data={"file": (pdf, "contract.pdf")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert document.status_code == 201, document.json
     return {
+        "attachment_id": document.json["id"],
         "customer_id": customer["id"],
         "key": customer["code"],
         "entity": "SG01",
