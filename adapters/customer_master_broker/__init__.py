@@ -13,8 +13,8 @@ from customer_master.extras import require
 
 require("broker", "pika", "nats", needed_by="the outbox relay")
 
-from customer_master_broker.amqp import AmqpPublisher  # noqa: E402
-from customer_master_broker.jetstream import JetStreamPublisher  # noqa: E402
+from customer_master_broker.amqp import EXCHANGE, AmqpPublisher  # noqa: E402
+from customer_master_broker.jetstream import STREAM, JetStreamPublisher  # noqa: E402
 from customer_master_broker.messages import BrokerUnavailable, body, routing_key, subject  # noqa: E402
 from customer_master_broker.relay import Backoff, Publisher, Relay, backlog, default_name  # noqa: E402
 
@@ -27,9 +27,9 @@ def open_publisher(url: str, *, exchange: str | None = None, stream: str | None 
     or ``nats://host:4222`` (JetStream). Raises ``ValueError`` naming an unknown scheme."""
     scheme = urlsplit(url).scheme.lower()
     if scheme in AMQP_SCHEMES:
-        return AmqpPublisher(url, **({"exchange": exchange} if exchange else {}))
+        return AmqpPublisher(url, exchange=exchange or EXCHANGE)
     if scheme in NATS_SCHEMES:
-        return JetStreamPublisher(url, **({"stream": stream} if stream else {}))
+        return JetStreamPublisher(url, stream=stream or STREAM)
     raise ValueError(
         f"--to: {url!r} is not a broker URL; use amqp://user:password@host:5672/ (RabbitMQ) "
         "or nats://host:4222 (NATS JetStream)"

@@ -197,18 +197,32 @@ class AmqpPublisher:
 
 
 def _reason(error: BaseException | str) -> str:
-    """A broker's refusal in one line."""
+    """A broker's refusal in one line (pika wraps the socket's error several times)."""
     if isinstance(error, (pika.exceptions.ProbableAuthenticationError, pika.exceptions.AuthenticationError)):
         return "credentials refused (ACCESS_REFUSED)"
     if isinstance(error, pika.exceptions.ProbableAccessDeniedError):
         return "access to the virtual host refused"
-    if isinstance(error, pika.exceptions.AMQPConnectionError) and error.args:
-        inner = error.args[0]
-        if isinstance(inner, BaseException):
-            return _reason(inner)
+    inner = _cause(error)
+    if inner is not None:
+        return _reason(inner)
     if isinstance(error, ConnectionRefusedError):
         return "connection refused"
     if isinstance(error, socket.gaierror):
         return f"unknown host ({error})"
+    if isinstance(error, TimeoutError | socket.timeout):
+        return "no answer (timed out)"
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def _cause(error: BaseException | str) -> BaseException | None:
+    """The exception a pika connection error wraps, if any."""
+    if not isinstance(error, Exception) or isinstance(error, OSError):
+        return None
+    wrapped = getattr(error, "exceptions", None)
+    if wrapped:
+        return wrapped[-1] if isinstance(wrapped[-1], BaseException) else None
+    for value in (getattr(error, "exception", None), *error.args):
+        if isinstance(value, BaseException):
+            return value
+    return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,7 +62,8 @@ class JetStreamPublisher:
         self._nc = await nats.connect(
             servers=[self.url],
             allow_reconnect=False,
-            max_reconnect_attempts=0,
+            max_reconnect_attempts=1,  # 0 would mean "for ever"; the relay retries itself
+            reconnect_time_wait=0,
             connect_timeout=self.timeout,
             error_cb=self._on_error,
         )
@@ -123,6 +125,8 @@ class JetStreamPublisher:
             return "credentials refused (authorization violation)"
         if isinstance(error, ConnectionRefusedError):
             return "connection refused"
+        if isinstance(error, socket.gaierror):
+            return f"unknown host ({error})"
         if isinstance(error, TimeoutError | asyncio.TimeoutError):
             return f"no answer within {self.timeout:g} s"
         if isinstance(error, nats.js.errors.ServiceUnavailableError):
