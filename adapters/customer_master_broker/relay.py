@@ -136,10 +136,29 @@ class Relay:
                 if sent == 0:
                     self._idle(stop)
         finally:
-            self._release()
-            for target in self._targets:
-                target.publisher.close()
+            self.close()
             log.info("relay %s stopped after relaying %d events", self.name, self.relayed)
+
+    def drain(self) -> int:
+        """Relay everything pending now and return how many events went out (for a
+        one-off run, e.g. from cron). A broker that is down raises ``BrokerUnavailable``;
+        what it has not confirmed stays pending. ``close()`` when done."""
+        for target in self._targets:
+            if not target.is_up:
+                target.publisher.open()
+                target.is_up, target.down_since = True, None
+        total = 0
+        while sent := self.step():
+            total += sent
+        return total
+
+    def close(self) -> None:
+        """Give back this relay's claims (another relay may take them at once) and
+        disconnect from the brokers."""
+        self._release()
+        for target in self._targets:
+            target.publisher.close()
+            target.is_up = False
 
     def step(self) -> int:
         """One pass: claim a batch, publish it to every broker, mark it relayed. Returns
