@@ -125,6 +125,7 @@ def main() -> None:
     count = 5_000 if args.quick else args.events
     run = uuid.uuid4().hex[:8]
     tenants = [f"bench{run}{n}" for n in range(4)]
+    others = [f"{tenant}p" for tenant in tenants]  # the publisher-only runs: ids of their own
     with tempfile.TemporaryDirectory() as folder:
         figures: dict[str, float] = {}
         exchange = f"cm_bench_{run}"
@@ -135,10 +136,10 @@ def main() -> None:
                 url, AmqpPublisher(AMQP_URL, exchange=exchange), events(tenants, count), args.batch
             )
             figures["publish rabbitmq"] = published_per_second(
-                AmqpPublisher(AMQP_URL, exchange=exchange), events(tenants, count), args.batch
+                AmqpPublisher(AMQP_URL, exchange=exchange), events(others, count), args.batch
             )
 
-        stored = with_queue(tenants, exchange, amqp)
+        stored = with_queue([*tenants, *others], exchange, amqp)
         stream, prefix = f"CM_BENCH_{run}", f"cm_bench_{run}"
         try:
             url = args.url or _fresh(Path(folder) / "nats.db")
@@ -146,9 +147,12 @@ def main() -> None:
             def jetstream() -> JetStreamPublisher:
                 return JetStreamPublisher(NATS_URL, stream=stream, subject_prefix=prefix)
 
-            batch = events(tenants, count)
-            figures["relay jetstream"] = relayed_per_second(url, jetstream(), batch, args.batch)
-            figures["publish jetstream"] = published_per_second(jetstream(), batch, args.batch)
+            figures["relay jetstream"] = relayed_per_second(
+                url, jetstream(), events(tenants, count), args.batch
+            )
+            figures["publish jetstream"] = published_per_second(
+                jetstream(), events(others, count), args.batch
+            )
         finally:
             drop_stream(stream)
     print(f"{count} events, batches of {args.batch}, storage {args.url or 'sqlite (fresh file)'}")
