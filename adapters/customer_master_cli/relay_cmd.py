@@ -69,9 +69,13 @@ def relay(
         publishers = [open_publisher(url, exchange=exchange, stream=stream) for url in targets]
     except ValueError as error:
         fail(str(error))
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("pika").setLevel(logging.CRITICAL)  # the relay says what went wrong
-    logging.getLogger("nats").setLevel(logging.CRITICAL)
+    # The relay's own lines (one per change of state); the clients' are summed up in them.
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
+    )
+    logging.getLogger("customer_master_broker").setLevel(logging.INFO)
+    for client in ("pika", "nats"):
+        logging.getLogger(client).setLevel(logging.CRITICAL)
     storage = open_storage(url_of(ctx))
     stop = threading.Event()
 
