@@ -179,6 +179,7 @@ class Relay:
                 self._down(target, str(error))
                 raise
             target.confirmed |= {event.id for event in unsent}
+            target.backoff.reset()
         self._mark(ids)
         for target in self._targets:
             target.confirmed.clear()
@@ -234,8 +235,9 @@ class Relay:
                 )
             else:
                 log.info("relay %s: connected to %s", self.name, target.publisher.target)
+            # The pauses grow on until a batch is confirmed: a broker that lets the
+            # relay in but confirms nothing is not retried at the shortest pause.
             target.is_up, target.down_since = True, None
-            target.backoff.reset()
         down = [t for t in self._targets if not t.is_up]
         if down:
             stop.wait(max(0.0, min(t.retry_at for t in down) - time.monotonic()))
