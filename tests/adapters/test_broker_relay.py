@@ -213,7 +213,7 @@ def test_a_relay_killed_20_times_and_restarted_loses_nothing(
     queue = AmqpQueue(tenants)
     command = [
         sys.executable, "-m", "customer_master_cli", "--url", sqlite_url, "relay",
-        "--to", AMQP_URL, "--to", NATS_URL, "--name", "killed", "--batch", "25",
+        "--to", AMQP_URL, "--to", NATS_URL, "--name", "killed",
     ]  # fmt: skip
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     chance = random.Random(17)
@@ -222,13 +222,20 @@ def test_a_relay_killed_20_times_and_restarted_loses_nothing(
         for round_ in range(20):
             # New changes keep coming while the relay is killed and restarted.
             write(storage, events[round_ * 200 : (round_ + 1) * 200], per_commit=50)
-            process = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
-            time.sleep(chance.uniform(0.3, 1.2))
+            waiting = pending(storage)
+            # Small batches: many claims, publishes and marks for a kill to fall between.
+            process = subprocess.Popen([*command, "--batch", "2"], env=environment, stderr=subprocess.DEVNULL)
+            if round_ % 2:  # somewhere while it relays
+                started = wait_until(lambda: pending(storage) < waiting, 30, every=0.02)  # noqa: B023
+                time.sleep(chance.uniform(0, 0.03))
+            else:  # anywhere from its start, connecting included
+                started = False
+                time.sleep(chance.uniform(0.2, 1.2))
             process.send_signal(signal.SIGKILL)
             process.wait(10)
-            interrupted += pending(storage) > 0
-        assert interrupted >= 10, "the kills should interrupt the relay while it has work"
-        process = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
+            interrupted += started and pending(storage) > 0  # killed half-way through its work
+        assert interrupted >= 8, "the kills should fall while the relay is relaying"
+        process = subprocess.Popen([*command, "--batch", "200"], env=environment, stderr=subprocess.DEVNULL)
         try:
             assert wait_until(lambda: pending(storage) == 0, 60), f"{pending(storage)} still pending"
         finally:
@@ -269,7 +276,7 @@ def test_brokers_gone_for_a_while_lose_nothing(
         proxy.cut()
         nats_server.stop()
         write(storage, later, per_commit=100)
-        time.sleep(2)
+        time.sleep(1)
         waiting = pending(storage)
         assert waiting > 0
         time.sleep(1)
@@ -315,7 +322,7 @@ def test_a_broker_refusing_keeps_the_relay_retrying_and_nothing_relayed(
     write(storage, changes([unique_tenant()], 10))
     publisher = open_publisher(url)
     running = Running(Relay(storage, [publisher], name="refused", backoff=quick_backoff))
-    time.sleep(2.5)
+    time.sleep(1.5)
 
     assert running.thread.is_alive(), "the relay keeps retrying"
     running.end()
