@@ -168,7 +168,8 @@ class AmqpQueue:
 def stream_messages(
     subject: str, at_least: int, url: str = NATS_URL, stream: str = STREAM, timeout: float = 30.0
 ) -> list[Any]:
-    """The stream's messages on ``subject`` (wildcards allowed), oldest first."""
+    """The stream's messages on ``subject`` (wildcards allowed), oldest first; they are
+    purged from the stream once read."""
     import nats
 
     async def read() -> list[Any]:
@@ -188,6 +189,8 @@ def stream_messages(
                 for message in batch:
                     got.append(message)
                     await message.ack()
+            # The shared server keeps nothing of the test's (its tenants are its own).
+            await js.purge_stream(stream, subject=subject)
             return got
         finally:
             await nc.close()
