@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Self
@@ -25,7 +25,7 @@ from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
 from customer_master.domain.erasure import PLACEHOLDER, ErasurePlan, is_erasure_of
-from customer_master.domain.events import Event
+from customer_master.domain.events import Backlog, Event
 from customer_master.domain.money import converted
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.receivables import OpenItem, OpenOrder
@@ -66,6 +66,7 @@ class _State:
         self.audit: list[AuditRecord] = []
         self.outbox: list[Event] = []
         self.relayed: set[str] = set()
+        self.claims: dict[str, tuple[str, datetime]] = {}  # event id -> (relay, lease end)
         self.sequences: dict[tuple[str, str], int] = {}
         self.api_keys: dict[str, ApiKey] = {}
         self.requests: dict[str, ChangeRequest] = {}
@@ -292,7 +293,41 @@ class MemoryOutbox:
         return [e for e in self._state.outbox if e.id not in self._state.relayed][:limit]
 
     def mark_relayed(self, event_ids: Iterable[str]) -> None:
-        self._state.relayed.update(event_ids)
+        ids = list(event_ids)
+        self._state.relayed.update(ids)
+        for event_id in ids:
+            self._state.claims.pop(event_id, None)
+
+    def claim(self, relay: str, limit: int, *, now: datetime, until: datetime) -> Sequence[Event]:
+        """``SharedOutbox.claim``; the unit of work holds the storage lock meanwhile."""
+        state, stopped, taken = self._state, set[str](), list[Event]()
+        for event in state.outbox:
+            if len(taken) >= limit:
+                break
+            if event.id in state.relayed or event.tenant in stopped:
+                continue
+            holder = state.claims.get(event.id)
+            if holder is not None and holder[0] != relay and holder[1] >= now:
+                stopped.add(event.tenant)
+                continue
+            taken.append(event)
+        state.claims.update((event.id, (relay, until)) for event in taken)
+        return taken
+
+    def release(self, relay: str) -> None:
+        claims = self._state.claims
+        for event_id in [key for key, (holder, _) in claims.items() if holder == relay]:
+            del claims[event_id]
+
+    def backlog(self) -> Sequence[Backlog]:
+        pending: dict[str, list[Event]] = {}
+        for event in self._state.outbox:
+            if event.id not in self._state.relayed:
+                pending.setdefault(event.tenant, []).append(event)
+        return [
+            Backlog(tenant=tenant, pending=len(events), oldest=min(e.occurred_at for e in events))
+            for tenant, events in sorted(pending.items())
+        ]
 
     def mentioning(self, tenant: str, needles: Collection[str]) -> Sequence[Event]:
         return [

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Text, cast, insert, or_, select, update
+from sqlalchemy import Text, cast, func, insert, or_, select, update
 
 from customer_master.domain.audit import AuditRecord, ChainHead
-from customer_master.domain.events import Event
+from customer_master.domain.events import Backlog, Event
 from customer_master.domain.timeline import Note
 from customer_master_sql import mapping
 from customer_master_sql.driver import insert_rows
@@ -143,6 +143,72 @@ class SqlOutbox:
             .order_by(o.position)
         )
         return [mapping.event_from(row._mapping) for row in self._conn.execute(statement)]
+
+    def claim(self, relay: str, limit: int, *, now: datetime, until: datetime) -> Sequence[Event]:
+        """``SharedOutbox.claim``: the first free pending rows, taken with ``FOR UPDATE SKIP
+        LOCKED`` on PostgreSQL and MariaDB (SQLite has one writer at a time), each tenant
+        cut at its first event held by someone else, then leased to ``relay``."""
+        self._work.writing(None)
+        o = outbox.c
+        free = o.relayed_at.is_(None) & (
+            o.claimed_by.is_(None) | (o.claimed_by == relay) | (o.claimed_until < now)
+        )
+        statement = select(outbox).where(free).order_by(o.position).limit(limit)
+        if self._work.dialect != "sqlite":
+            statement = statement.with_for_update(skip_locked=True)
+        rows = [row._mapping for row in self._conn.execute(statement)]
+        if not rows:
+            return []
+        taken = {row["position"] for row in rows}
+        # Every pending event of these tenants up to the last one taken: one we did not
+        # take (held by another relay, or locked by one claiming now) stops its tenant.
+        earlier = (
+            select(o.position, o.tenant)
+            .where(
+                o.relayed_at.is_(None),
+                o.tenant.in_({row["tenant"] for row in rows}),
+                o.position <= max(taken),
+            )
+            .order_by(o.position)
+        )
+        stopped: set[str] = set()
+        kept: list[int] = []
+        for position, tenant in self._conn.execute(earlier):
+            if tenant in stopped:
+                continue
+            if position in taken:
+                kept.append(position)
+            else:
+                stopped.add(tenant)
+        for start in range(0, len(kept), _CHUNK):
+            chosen = kept[start : start + _CHUNK]
+            self._conn.execute(
+                update(outbox).where(o.position.in_(chosen)).values(claimed_by=relay, claimed_until=until)
+            )
+        keep = set(kept)
+        return [mapping.event_from(row) for row in rows if row["position"] in keep]
+
+    def release(self, relay: str) -> None:
+        self._work.writing(None)
+        o = outbox.c
+        self._conn.execute(
+            update(outbox)
+            .where(o.claimed_by == relay, o.relayed_at.is_(None))
+            .values(claimed_by=None, claimed_until=None)
+        )
+
+    def backlog(self) -> Sequence[Backlog]:
+        o = outbox.c
+        statement = (
+            select(o.tenant, func.count(), func.min(o.occurred_at))
+            .where(o.relayed_at.is_(None))
+            .group_by(o.tenant)
+            .order_by(o.tenant)
+        )
+        return [
+            Backlog(tenant=tenant, pending=int(count), oldest=oldest)
+            for tenant, count, oldest in self._conn.execute(statement)
+        ]
 
     def mark_relayed(self, event_ids: Iterable[str]) -> None:
         ids = list(event_ids)

@@ -330,6 +330,9 @@ outbox = Table(
     Column("payload", JSON, nullable=False),
     Column("correlation_id", String(ID)),
     Column("relayed_at", UtcDateTime()),
+    # The relay holding the event and when its lease ends; NULL when none does.
+    Column("claimed_by", String(ID)),
+    Column("claimed_until", UtcDateTime()),
     UniqueConstraint("tenant", "id"),
     # The relay's queue: every tenant's pending events in commit order.
     Index("ix_cm_outbox_pending", "relayed_at", "position"),

@@ -23,7 +23,7 @@ from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
 from customer_master.domain.erasure import ErasurePlan
-from customer_master.domain.events import Event
+from customer_master.domain.events import Backlog, Event
 from customer_master.domain.pricing import LastPrice
 from customer_master.domain.search import CustomerQuery, Page
 from customer_master.domain.timeline import Note
@@ -275,6 +275,25 @@ class BulkOutbox(Protocol):
 
     def add_many(self, events: Sequence[Event]) -> None:
         """``add`` for many events, in order."""
+
+
+@runtime_checkable
+class SharedOutbox(Protocol):
+    """An outbox that several relays read at once (R-15.4, docs/decisions/0034). Each call
+    runs in the unit of work; the claim holds once it commits."""
+
+    def claim(self, relay: str, limit: int, *, now: datetime, until: datetime) -> Sequence[Event]:
+        """Up to ``limit`` pending events for ``relay`` to send, in commit order, held for
+        it until ``until`` (its lease). An event held by another relay whose lease has not
+        ended at ``now`` is not handed out, nor is any later event of its tenant, so a
+        tenant's events go out in order however many relays run. Events this relay
+        already holds are handed out again (a relay restarted under its name resumes)."""
+
+    def release(self, relay: str) -> None:
+        """Give back every event ``relay`` holds and has not marked relayed."""
+
+    def backlog(self) -> Sequence[Backlog]:
+        """Each tenant with events not yet relayed: how many, and the oldest's time."""
 
 
 class UnitOfWork(Protocol):

@@ -65,6 +65,7 @@ def test_the_core_install_runs_the_readme_quick_start(core: Path, tmp_path: Path
         ("import customer_master_mcp", "mcp"),
         ("from customer_master import CustomerMaster; CustomerMaster.from_url('sqlite:///x.db')", "sql"),
         ("from customer_master_cli import cli", "cli"),
+        ("import customer_master_broker", "broker"),
     ],
 )
 def test_an_adapter_without_its_extra_names_it_in_one_line(

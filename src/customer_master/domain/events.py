@@ -40,3 +40,13 @@ class Event:
     occurred_at: datetime
     payload: Mapping[str, Any] = field(factory=dict)
     correlation_id: str | None = None
+
+
+@frozen(kw_only=True)
+class Backlog:
+    """A tenant's events not yet relayed to the broker: how many, and when the oldest of
+    them happened (R-15.4; ``customer-master relay status``)."""
+
+    tenant: str
+    pending: int
+    oldest: datetime

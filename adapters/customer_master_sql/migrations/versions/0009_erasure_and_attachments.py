@@ -23,7 +23,7 @@ from sqlalchemy.dialects import mysql, postgresql
 from customer_master_sql.guards import allow_erasure, forbid_erasure
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
