@@ -97,6 +97,9 @@ def timeline(
         words = _OPERATION_WORDS.get(record.operation, record.operation)
         if record.operation == "update":
             words = f"changed {', '.join(sorted(record.changes))}"
+        cloned_from = record.changes.get("cloned_from")
+        if record.operation == "create" and isinstance(cloned_from, Mapping):
+            words = f"created the customer as a clone of {cloned_from['after']['code']}"
         entries.append(
             TimelineEntry(
                 at=record.occurred_at,
