@@ -152,6 +152,28 @@ class CustomerService:
         """Stop documents of ``entity`` from using the customer (the owning entity stays)."""
         return self._set_entity(actor, customer_id, entity, False, version)
 
+    # -- checks before saving (a form shows the warnings first, R-3.4) ---------------
+
+    def check_create(self, actor: Actor, payload: Mapping[str, Any]) -> tuple[FieldWarning, ...]:
+        """Validate a create exactly as ``create`` would and return its warnings, storing
+        nothing and submitting nothing; raises ``ValidationFailed`` with every error."""
+        with self._ctx.storage.unit_of_work() as uow:
+            tx = Transaction(uow=uow, actor=actor, context=self._ctx)
+            config = self._config(tx, "customer.write")
+            payload = {**self._ctx.hooks.defaults(actor.tenant, payload), **payload}
+            return self._validated_new(tx, config, payload)[1]
+
+    def check_update(
+        self, actor: Actor, customer_id: str, changes: Mapping[str, Any], *, version: int
+    ) -> tuple[FieldWarning, ...]:
+        """Validate an update exactly as ``update`` would (version included) and return its
+        warnings, storing nothing; raises ``ValidationFailed`` or ``Conflict``."""
+        with self._ctx.storage.unit_of_work() as uow:
+            tx = Transaction(uow=uow, actor=actor, context=self._ctx)
+            config = self._config(tx, "customer.write")
+            current = self._current(tx, customer_id, version)
+            return self._validated_change(tx, config, current, changes)[1]
+
     # -- what a change request runs on its final approval ----------------------------
 
     def apply_request(self, tx: Transaction, request: ChangeRequest) -> Outcome[Customer]:
