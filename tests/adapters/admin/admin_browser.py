@@ -1,0 +1,101 @@
+"""A real browser on the admin: the Flask app served in a thread (werkzeug) over a
+SQLite file seeded with the demo tenant, and the machine's Chromium driven by Playwright
+(never a downloaded browser). ``check_page`` runs axe-core (vendored in tests/data/axe)
+on a page and writes its screenshot to ``build/screenshots/`` (``ADMIN_SCREENSHOTS``
+overrides the folder)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from customer_master import CustomerMaster
+from customer_master_http import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[3]
+AXE = ROOT / "tests" / "data" / "axe" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("ADMIN_SCREENSHOTS") or ROOT / "build" / "screenshots")
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or ``None``."""
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        return f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver; .ci/run does)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (the dev extra brings it)"
+    return None
+
+
+@frozen
+class Served:
+    """The admin served over a seeded store: its base URL, the façade, the demo keys."""
+
+    url: str
+    cm: CustomerMaster
+    keys: dict[str, str]
+    server: BaseWSGIServer
+
+    def at(self, path: str) -> str:
+        return f"{self.url}{path}"
+
+
+def serve(cm: CustomerMaster, keys: dict[str, str]) -> Iterator[Served]:
+    app = create_app(cm)
+    app.config["ADMIN_INSECURE_COOKIE"] = False
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Served(f"http://127.0.0.1:{server.server_port}", cm, keys, server)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def launch(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def check_page(page: Any, name: str) -> list[dict[str, Any]]:
+    """Screenshot the page as ``name`` and run axe-core on it: the serious and critical
+    violations (the tests assert there are none)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:3]],
+        }
+        for v in result["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def sign_in(page: Any, served: Served, user: str) -> None:
+    page.goto(served.at("/admin/sign-in"))
+    page.get_by_label("API key").fill(served.keys[user])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/customers**")
