@@ -376,7 +376,8 @@ def _wants_save() -> bool:
 @auth.signed_in
 def new_customer() -> Any:
     if request.method == "GET":
-        return _form_page("create", {"kind": "company"})
+        entities = customer_master().configuration.get(auth.actor()).entities
+        return _form_page("create", {"kind": "company", "legal_entity": entities[0].code if entities else ""})
     master, who = customer_master(), auth.actor()
     values = request.form.to_dict()
     if not _wants_save():

@@ -9,6 +9,12 @@ from admin_browser import Served, check_page, sign_in
 
 pytestmark = pytest.mark.xdist_group("browser")
 
+# The focused element's text and outline: a visible focus has an outline.
+FOCUSED = """(() => {
+  const s = getComputedStyle(document.activeElement);
+  return [document.activeElement.textContent, s.outlineStyle, s.outlineWidth];
+})()"""
+
 
 def test_sign_in_keeps_the_key_in_a_secure_http_only_cookie_and_sign_out_ends_it(
     page: Any, served: Served
@@ -51,9 +57,7 @@ def test_the_admin_works_with_the_keyboard_alone_and_shows_where_the_focus_is(
     page.keyboard.press("Enter")
     page.wait_for_url("**/admin/customers**")
     page.keyboard.press("Tab")
-    focused = page.evaluate(
-        "(() => { const s = getComputedStyle(document.activeElement); return [document.activeElement.textContent, s.outlineStyle, s.outlineWidth]; })()"
-    )
+    focused = page.evaluate(FOCUSED)
     assert focused[0] == "Skip to the content"
     assert focused[1] != "none"
     for _ in range(4):  # the brand, Customers, New customer, Approvals
