@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from attrs import frozen
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -99,3 +100,47 @@ def sign_in(page: Any, served: Served, user: str) -> None:
     page.get_by_label("API key").fill(served.keys[user])
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/admin/customers**")
+
+
+# ---------------------------------------------------------------------------
+# Fixtures (imported by the admin tests' conftest and by the web admin feature's steps):
+# one served, seeded demo store and one Chromium per test session, a fresh browser
+# context (cookies) per test.
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    reason = browser_missing()
+    if reason:
+        pytest.skip(reason)
+    from customer_master_cli.demo import seed_demo_tenant
+    from customer_master_sql import migrate
+
+    database = tmp_path_factory.mktemp("admin") / "admin.db"
+    url = f"sqlite:///{database}"
+    migrate(url)
+    cm = CustomerMaster.from_url(url, load_entry_points=False)
+    summary = seed_demo_tenant(cm, tenant="demo", customers=40, seed=7)
+    keys = {key["user"]: key["secret"] for key in summary["keys"]}
+    yield from serve(cm, keys)
+    cm.close()
+
+
+@pytest.fixture(scope="session")
+def browser(served: Served) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
