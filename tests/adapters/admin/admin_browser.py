@@ -109,11 +109,19 @@ def sign_in(page: Any, served: Served, user: str) -> None:
 # ---------------------------------------------------------------------------
 
 
+# One store and one browser for the whole session, however many modules ask (the admin
+# tests and the web admin feature): Playwright's sync API runs one event loop a thread.
+_SHARED: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     reason = browser_missing()
     if reason:
         pytest.skip(reason)
+    if "served" in _SHARED:
+        yield _SHARED["served"]
+        return
     from customer_master_cli.demo import seed_demo_tenant
     from customer_master_sql import migrate
 
@@ -123,18 +131,27 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     cm = CustomerMaster.from_url(url, load_entry_points=False)
     summary = seed_demo_tenant(cm, tenant="demo", customers=40, seed=7)
     keys = {key["user"]: key["secret"] for key in summary["keys"]}
-    yield from serve(cm, keys)
+    for running in serve(cm, keys):
+        _SHARED["served"] = running
+        yield running
+        _SHARED.pop("served", None)
     cm.close()
 
 
 @pytest.fixture(scope="session")
 def browser(served: Served) -> Iterator[Any]:
+    if "browser" in _SHARED:
+        yield _SHARED["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    playwright = sync_playwright().start()
+    chromium = launch(playwright)
+    _SHARED["browser"] = chromium
+    yield chromium
+    _SHARED.pop("browser", None)
+    chromium.close()
+    playwright.stop()
 
 
 @pytest.fixture
