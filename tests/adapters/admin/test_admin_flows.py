@@ -159,7 +159,8 @@ def test_import_wizard_checks_a_thousand_rows_then_submits_them_for_approval(
     page.wait_for_url("**/admin/import/**")
     status = page.get_by_role("status").first.inner_text()
     assert "1000 rows checked, nothing written" in status
-    assert "990 would be created" in status
+    assert "990 to create" in status
+    assert "10 with problems" in status
     assert "Row problems (10)" in page.content()
     page.get_by_label("Show problems in column").select_option("email")
     page.get_by_role("button", name="Filter").click()
