@@ -109,8 +109,9 @@ def iso(moment: Any) -> str:
     return str(moment.isoformat())
 
 
-def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    return render_template(template, me=auth.actor(), **context), status
+def page(template: str, http_status: int = 200, **context: Any) -> tuple[str, int]:
+    """The template rendered for the signed-in actor, with its HTTP status."""
+    return render_template(template, me=auth.actor(), **context), http_status
 
 
 @admin.errorhandler(CustomerMasterError)
