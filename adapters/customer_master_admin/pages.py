@@ -193,7 +193,7 @@ def customers() -> Any:
     master, who = customer_master(), auth.actor()
     query = list_query(request.args)
     result = master.customers.search(who, query)
-    start = int(request.args.get("start", "1") or 1)
+    start = int(request.args["start"]) if request.args.get("start", "").isdigit() else 1
     filters = {k: request.args.get(k, "") for k in LIST_FILTERS}
     active = {k: v for k, v in filters.items() if v}
     next_args = {**active, "after": _encode_cursor(result.next_cursor), "start": start + len(result.items)}

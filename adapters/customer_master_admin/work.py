@@ -2,8 +2,10 @@
 filtered list, and the audit (SPEC R-9, R-10, R-11, R-16.5).
 
 The import wizard keeps an uploaded file on the server between its steps (upload →
-validate-only report → confirm → result), in a folder of its own per tenant, under a
-random name the page carries; the result's CSV report is kept beside it for download.
+validate-only report → confirm → result), in a folder of its own per tenant (under the
+system's temporary folder, or ``CUSTOMER_MASTER_ADMIN_UPLOADS``), under a random name the
+page carries; the result's CSV report is kept beside it for download. Files older than a
+day are removed at the next upload.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import re
 import secrets
 import tempfile
+import time
 from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
@@ -35,6 +38,7 @@ MAX_ROWS = 10_000
 BATCH_LIMIT = 500
 ERRORS_SHOWN = 500
 UPLOADS_ENV = "CUSTOMER_MASTER_ADMIN_UPLOADS"
+KEEP_UPLOADS_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -204,6 +208,14 @@ def _stored(token: str, suffix: str = ".csv") -> Path:
     return path
 
 
+def _forget_old_uploads() -> None:
+    """Files of the tenant's wizards left for more than a day go (uploads and reports)."""
+    horizon = time.time() - KEEP_UPLOADS_SECONDS
+    for path in _uploads().iterdir():
+        if path.is_file() and path.stat().st_mtime < horizon:
+            path.unlink(missing_ok=True)
+
+
 def _options(form: Any, *, validate_only: bool) -> ImportOptions:
     on_duplicate = form.get("on_duplicate", "skip")
     return ImportOptions(on_duplicate=on_duplicate, validate_only=validate_only)
@@ -234,6 +246,7 @@ def import_upload() -> Any:
         return page(
             "import_upload.html", 413, error="The file is over 8 MiB: import it with the command line."
         )
+    _forget_old_uploads()
     token = secrets.token_urlsafe(24)
     (_uploads() / f"{token}.csv").write_bytes(data)
     (_uploads() / f"{token}.name").write_text(Path(upload.filename).name)
