@@ -56,7 +56,26 @@ def approvals() -> Any:
     mine = sorted(
         (r for r in everything if r.submitter == who.user), key=lambda r: r.submitted_at, reverse=True
     )
-    return page("approvals.html", waiting=waiting, mine=mine[:100])
+    subjects = {r.id: _subject(r) for r in [*waiting, *mine[:100]]}
+    return page("approvals.html", waiting=waiting, mine=mine[:100], subjects=subjects)
+
+
+def _subject(found: ChangeRequest) -> str:
+    """Whom a request is about, in a few words: the new customer's name, the customers'
+    codes, or the rows of an import."""
+    if found.operation == "create":
+        return str(found.payload.get("name", ""))
+    if found.operation == "import":
+        return f"{len(found.payload.get('rows') or [])} rows"
+    master, who = customer_master(), auth.actor()
+    names = []
+    for customer_id in found.customer_ids[:2]:
+        try:
+            customer = master.customers.get(who, customer_id)
+        except CustomerMasterError:
+            continue
+        names.append(f"{customer.code} {customer.name}")
+    return "; ".join(names)
 
 
 @admin.route("/approvals/<request_id>")

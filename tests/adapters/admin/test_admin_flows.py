@@ -68,14 +68,15 @@ def test_create_with_every_error_at_its_field_then_fixed_then_approved_by_two_ot
     assert check_page(page, "07-change-request-submitted") == []
     request_url = page.url.split("?")[0]
 
-    for user, screenshot in (("ana", "08-approvals-inbox"), ("carlos", "09-change-request-review")):
+    for user, screenshot in (("ana", "08-change-request-step-1"), ("carlos", "09-change-request-review")):
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         other = context.new_page()
         sign_in(other, served, user)
         other.get_by_role("link", name="Approvals").click()
-        assert check_page(other, screenshot) == []
+        assert "Butterworth Marine Supplies Sdn Bhd" in other.locator("table").first.inner_text()
         other.goto(request_url)
         assert "Butterworth Marine Supplies Sdn Bhd" in other.locator("table").first.inner_text()
+        assert check_page(other, screenshot) == []
         other.get_by_label("Comment (optional)").fill(f"checked by {user}")
         other.get_by_role("button", name="Approve as").click()
         other.wait_for_url("**decided=approve")
@@ -226,6 +227,9 @@ def test_a_viewer_sees_credit_figures_masked(page: Any, served: Served) -> None:
 def test_audit_verify_and_a_customers_trail(page: Any, served: Served) -> None:
     target = _customer_with_limit(served)
     sign_in(page, served, "carlos")
+    page.get_by_role("link", name="Approvals").click()
+    assert "Waiting for you" in page.locator("main").inner_text()
+    assert check_page(page, "08-approvals-inbox") == []
     page.get_by_role("link", name="Audit").click()
     page.get_by_role("button", name="Verify the audit chain").click()
     assert "The chain is intact" in page.get_by_role("status").inner_text()
