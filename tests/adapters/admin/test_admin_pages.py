@@ -231,3 +231,18 @@ def test_a_viewer_cannot_change_anything_and_is_told_why(master: CustomerMaster,
     refused = browser.post(f"/admin/customers/{customer.id}/notes", {"text": "hi"})
     assert refused.status_code == 403
     assert "needs the customer.write permission" in refused.text
+
+
+def test_the_forms_fields_are_the_cores_fields() -> None:
+    """One description of the record (DESIGN.md): the form names only fields the core
+    reads; its labels and widgets are presentation."""
+    from customer_master.domain.master import MASTER_FIELDS as CORE_MASTER
+    from customer_master.domain.records import ADDRESS_FIELDS
+    from customer_master_admin.forms import MASTER_FIELDS, RELATED_FIELDS
+
+    assert {name for name, _label, _kind in MASTER_FIELDS} <= set(CORE_MASTER)
+    assert {name for name, _label, _kind in RELATED_FIELDS["addresses"]} <= {
+        *ADDRESS_FIELDS,
+        "purposes",
+        "default_for",
+    }
