@@ -1,4 +1,5 @@
-"""A real browser on the admin: the Flask app served in a thread (werkzeug) over a
+"""A real browser on the admin (and ``Browser``, Flask's test client signed in, for the
+tests that need no browser): the Flask app served in a thread (werkzeug) over a
 SQLite file seeded with the demo tenant, and the machine's Chromium driven by Playwright
 (never a downloaded browser). ``check_page`` runs axe-core (vendored in tests/data/axe)
 on a page and writes its screenshot to ``build/screenshots/`` (``ADMIN_SCREENSHOTS``
@@ -7,6 +8,7 @@ overrides the folder)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -15,6 +17,7 @@ from typing import Any
 
 import pytest
 from attrs import frozen
+from flask.testing import FlaskClient
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from customer_master import CustomerMaster
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[3]
 AXE = ROOT / "tests" / "data" / "axe" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("ADMIN_SCREENSHOTS") or ROOT / "build" / "screenshots")
 BLOCKING_IMPACTS = ("serious", "critical")
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def browser_missing() -> str | None:
@@ -93,6 +97,28 @@ def check_page(page: Any, name: str) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in BLOCKING_IMPACTS
     ]
+
+
+class Browser:
+    """A test client that signs in and sends each form with the page's CSRF token."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = ""
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        response = self.client.get(path, **kwargs)
+        found = CSRF.search(response.text)
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def post(self, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        return self.client.post(path, data={"csrf_token": self.token, **data}, **kwargs)
+
+    def sign_in(self, secret: str) -> Any:
+        self.get("/admin/sign-in")
+        return self.post("/admin/sign-in", {"api_key": secret})
 
 
 def sign_in(page: Any, served: Served, user: str) -> None:

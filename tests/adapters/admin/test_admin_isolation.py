@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from admin_browser import Browser
 from flask import Flask
-from test_admin_pages import Browser
 
 from customer_master import Actor, CustomerMaster
 from customer_master_admin.session import configure_session

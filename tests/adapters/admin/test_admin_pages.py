@@ -4,39 +4,14 @@ actions, batch actions through the lanes, the import wizard's refusals (R-16.5).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
+from admin_browser import Browser
 
 from customer_master import Actor, CustomerMaster
 from customer_master_admin.forms import form_errors, read_form, split_rows, update_changes
 from customer_master_http import create_app
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class Browser:
-    """A test client that signs in and sends each form with the page's CSRF token."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-        self.token = ""
-
-    def get(self, path: str, **kwargs: Any) -> Any:
-        response = self.client.get(path, **kwargs)
-        found = CSRF.search(response.text)
-        if found:
-            self.token = found.group(1)
-        return response
-
-    def post(self, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
-        return self.client.post(path, data={"csrf_token": self.token, **data}, **kwargs)
-
-    def sign_in(self, secret: str) -> Any:
-        self.get("/admin/sign-in")
-        return self.post("/admin/sign-in", {"api_key": secret})
 
 
 @pytest.fixture
