@@ -24,6 +24,7 @@ demo: $(STAMP)
 	@$(BIN)/customer-master --url $(DEMO_URL) migrate
 	@$(BIN)/customer-master --url $(DEMO_URL) seed-demo
 	@echo
+	@echo "Admin: http://127.0.0.1:8000/admin  (sign in with a key above; see who does what)"
 	@echo "Docs:  http://127.0.0.1:8000/docs   (Authorize with ana's key to try every call)"
 	@echo "Try:   curl -H 'X-API-Key: <ana key>' 'http://127.0.0.1:8000/customers?name=kedai'"
 	@echo "       curl -H 'X-API-Key: <ana key>' 'http://127.0.0.1:8000/change-requests?mine=true'"

@@ -106,7 +106,7 @@ Feature: Storage, the HTTP API and the command line
       Given a migrated SQLite file
       When the administrator seeds the demo tenant with 10 customers
       Then the command says it made 12 customers and pending change requests
-      And it shows 4 API keys
+      And it shows 6 API keys
       And seeding the demo tenant again is refused in one line because it already has data
 
     @R-16.3

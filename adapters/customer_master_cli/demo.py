@@ -10,9 +10,10 @@ overdue), unapplied payments and credit notes and open orders; a few are on cred
 Everything goes through the services, as a host would do it, so the audit trail holds.
 
 At the end the SPEC's default approval lanes are back (walk-in individuals: green) and a
-few change requests wait for approval, one of them half-approved. API keys for four
-users — an AR manager who administers, a controller, a salesperson and a CFO — let a
-visitor walk the whole approval flow.
+few change requests wait for approval, one of them half-approved. API keys for six
+users — an AR manager who administers, a second AR manager, a controller, a
+salesperson, a CFO and a viewer — let a visitor walk every approval flow with someone
+other than the submitter at each step (``DEMO_DUTIES`` says who does what).
 """
 
 from __future__ import annotations
@@ -298,10 +299,24 @@ class DemoSeeder:
             ("carlos", ["controller"], "demo: controller (approves the second step)"),
             ("sam", ["sales_admin"], "demo: salesperson (submits changes)"),
             ("dana", ["cfo"], "demo: CFO (approves hard deletes)"),
+            ("mei", ["ar_manager"], "demo: second AR manager (approves the first step of ana's requests)"),
+            ("vic", ["viewer"], "demo: viewer (reads, credit figures and bank numbers masked)"),
         ):
             secret, _key = self.cm.access.create_api_key(self.tenant, user, roles, label=label)
-            keys.append({"user": user, "roles": roles, "secret": secret})
+            keys.append({"user": user, "roles": roles, "secret": secret, "does": DEMO_DUTIES[user]})
         return keys
+
+
+# Who does what in the demo: every lane's steps can be taken by someone other than the
+# submitter (the submitter may not approve their own request, R-10.2).
+DEMO_DUTIES = {
+    "ana": "submits changes, imports, batch holds; approves step 1 (AR manager) of sam's requests",
+    "sam": "submits creates, edits and clones (sales admin)",
+    "mei": "approves step 1 (AR manager) of ana's requests",
+    "carlos": "approves step 2 (controller) of yellow and red requests; merges",
+    "dana": "approves step 3 (CFO) of red requests (hard delete, erasure)",
+    "vic": "reads only: sees credit figures and bank numbers masked",
+}
 
 
 def seed_demo_tenant(

@@ -78,3 +78,8 @@ def demo_summary(console: Console, summary: Mapping[str, Any]) -> None:
     for key in summary["keys"]:
         console.print(f"  {key['user']:<7} {', '.join(key['roles']):<18} ", end="")
         console.print(key["secret"], markup=False, crop=False, overflow="ignore")
+    duties = [key for key in summary["keys"] if key.get("does")]
+    if duties:
+        console.print("[bold]Who does what[/] (no one approves their own request):")
+        for key in duties:
+            console.print(f"  {key['user']:<7} {key['does']}", markup=False, crop=False, overflow="ignore")

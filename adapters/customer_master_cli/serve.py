@@ -3,6 +3,8 @@ and connections), Flask's development server with ``--dev``."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from typing import Any
 
 from customer_master.extras import require
@@ -42,6 +44,8 @@ def run_gunicorn(url: str, bind: str, *, workers: int, threads: int = 1, access_
         "loglevel": "info",
         "proc_name": "customer-master",
     }
+    # The admin's session cookies are signed with one key shared by every worker.
+    os.environ.setdefault("CUSTOMER_MASTER_SECRET_KEY", secrets.token_hex(32))
     ApiServer(url, options).run()
 
 

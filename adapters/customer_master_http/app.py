@@ -90,7 +90,17 @@ def create_app(cm: CustomerMaster | None = None, url: str | None = None) -> Flas
         api.spec.components.security_scheme(name, scheme)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    _install_admin(app)
     return app
+
+
+def _install_admin(app: Flask) -> None:
+    """The web admin's pages under ``/admin`` when its package is installed (R-16.5)."""
+    try:
+        from customer_master_admin import install
+    except ImportError:  # pragma: no cover - installed without the admin
+        return
+    install(app)
 
 
 def _swagger_assets() -> FlaskBlueprint:

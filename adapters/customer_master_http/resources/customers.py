@@ -26,6 +26,7 @@ from customer_master_http.auth import current_actor, customer_master, requires
 from customer_master_http.render import change_request_data, json_response, page_links, warnings_data
 from customer_master_http.resources.base import Blueprint
 from customer_master_http.schemas.customers import (
+    CustomerCloneSchema,
     CustomerCreateSchema,
     CustomerPageSchema,
     CustomerQuerySchema,
@@ -217,6 +218,33 @@ class Reactivate(MethodView):
         version = expected_version()
         changed = customer_master().customers.reactivate(current_actor(), customer_id, version=version)
         return customer_result(changed, 200)
+
+
+@blp.route("/<customer_id>/clone")
+class Clone(MethodView):
+    @requires(None)
+    @blp.arguments(
+        CustomerCloneSchema, example={"name": "Kedai Ali Penang Sdn Bhd", "email": "ap@kedai-penang.my"}
+    )
+    @blp.response(201, CustomerResultSchema, headers={**ETAG, "Location": {"schema": {"type": "string"}}})
+    @blp.alt_response(202, **PENDING)
+    def post(self, payload: dict[str, Any], customer_id: str) -> Any:
+        """Clone a customer
+
+        A new customer drafted from this one (R-3.5): its classification, tags,
+        dimensions, currency, payment terms, price list, pricing tiers, overrides and
+        enablements — addresses and contacts with `with_addresses` / `with_contacts` —
+        with the fields given laid over them; never its code, tax ids, external
+        references, bank accounts or notes. Validated and routed like any create; the
+        audit record names the source.
+        """
+        with_addresses = payload.pop("with_addresses", False)
+        with_contacts = payload.pop("with_contacts", False)
+        outcome = customer_master().customers.clone(
+            current_actor(), customer_id, payload, with_addresses=with_addresses, with_contacts=with_contacts
+        )
+        location = {"Location": f"/customers/{outcome.value.id}"} if outcome.value else {}
+        return customer_result(outcome, 201, location)
 
 
 @blp.route("/lookup/<key>")

@@ -281,6 +281,14 @@ class CustomerCreateSchema(_MasterFields):
 _ACTIONS = "Actions: `{action: add, ...}`, `{action: update, id, ...}`, `{action: delete, id}`."
 
 
+class CustomerCloneSchema(CustomerCreateSchema):
+    """A new customer drafted from an existing one (R-3.5): the fields given replace the
+    drafted ones (at least a new name, and an e-mail where companies need one)."""
+
+    with_addresses = fields.Boolean(load_default=False, metadata={"description": "Copy its addresses too."})
+    with_contacts = fields.Boolean(load_default=False, metadata={"description": "Copy its contacts too."})
+
+
 class CustomerUpdateSchema(_MasterFields):
     """A partial update: only the fields given change; related records change through
     actions, all or nothing (R-3.2)."""

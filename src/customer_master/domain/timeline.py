@@ -111,6 +111,9 @@ def timeline(
             words = f"changed {', '.join(sorted(record.changes))}"
         elif record.operation in ("attach", "detach"):
             words = f"{words} ({_document_name(record.changes)})"
+        cloned_from = record.changes.get("cloned_from")
+        if record.operation == "create" and isinstance(cloned_from, Mapping):
+            words = f"created the customer as a clone of {cloned_from['after']['code']}"
         entries.append(
             TimelineEntry(
                 at=record.occurred_at,

@@ -19,6 +19,7 @@ from attrs import evolve, frozen
 from customer_master.actor import Actor
 from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import change_set
+from customer_master.domain.cloning import clone_payload
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer, Status
 from customer_master.domain.drafting import apply_changes, draft_customer
@@ -42,6 +43,9 @@ from customer_master.errors import (
 from customer_master.ports import UnitOfWork
 from customer_master.services.base import Outcome, ServiceContext, Transaction
 from customer_master.services.batching import CODES_AHEAD, BatchCustomers
+
+# The key of a create's change request that names the customer it was cloned from.
+CLONED_FROM = "cloned_from"
 
 # A code that stands in for the generated one while a create waits for approval.
 _PENDING_CODE = "PENDING"
@@ -67,13 +71,42 @@ class CustomerService:
     def create(self, actor: Actor, payload: Mapping[str, Any]) -> Outcome[Customer]:
         """Create a customer with all its related records in one atomic step (R-3.1)."""
         with self._ctx.transaction(actor) as tx:
-            config = self._config(tx, "customer.write")
-            payload = {**self._ctx.hooks.defaults(actor.tenant, payload), **payload}
-            draft, warnings = self._validated_new(tx, config, payload)
-            request = tx.route(config, "create", payload=payload, kind=draft.kind)
-            if request is not None:
-                return Outcome(None, warnings, request)
-            return self._reply(actor, config, self._store_new(tx, config, draft, warnings))
+            return self._create(tx, payload, cloned_from=None)
+
+    def clone(
+        self,
+        actor: Actor,
+        source_id: str,
+        changes: Mapping[str, Any] | None = None,
+        *,
+        with_addresses: bool = False,
+        with_contacts: bool = False,
+    ) -> Outcome[Customer]:
+        """Create a customer drafted from ``source_id`` (R-3.5): its classification, tags,
+        dimensions, currency, payment terms, price list, pricing tiers, overrides and
+        enablements (addresses and contacts when asked) with ``changes`` laid over them
+        (a new name, say). Validated and routed like any create; the audit record names
+        the source. Its code, tax ids, external references, bank accounts, notes and
+        history are never copied."""
+        with self._ctx.transaction(actor) as tx:
+            self._config(tx, "customer.write")
+            source = _found(tx.uow.customers.get(tx.tenant, source_id), source_id)
+            drafted = clone_payload(source, with_addresses=with_addresses, with_contacts=with_contacts)
+            payload = {**drafted, **(changes or {})}
+            return self._create(tx, payload, cloned_from={"id": source.id, "code": source.code})
+
+    def _create(
+        self, tx: Transaction, payload: Mapping[str, Any], *, cloned_from: Mapping[str, str] | None
+    ) -> Outcome[Customer]:
+        actor = tx.actor
+        config = self._config(tx, "customer.write")
+        payload = {**self._ctx.hooks.defaults(actor.tenant, payload), **payload}
+        draft, warnings = self._validated_new(tx, config, payload)
+        routed = {**payload, CLONED_FROM: dict(cloned_from)} if cloned_from else payload
+        request = tx.route(config, "create", payload=routed, kind=draft.kind)
+        if request is not None:
+            return Outcome(None, warnings, request)
+        return self._reply(actor, config, self._store_new(tx, config, draft, warnings, cloned_from))
 
     def update(
         self, actor: Actor, customer_id: str, changes: Mapping[str, Any], *, version: int
@@ -119,6 +152,28 @@ class CustomerService:
         """Stop documents of ``entity`` from using the customer (the owning entity stays)."""
         return self._set_entity(actor, customer_id, entity, False, version)
 
+    # -- checks before saving (a form shows the warnings first, R-3.4) ---------------
+
+    def check_create(self, actor: Actor, payload: Mapping[str, Any]) -> tuple[FieldWarning, ...]:
+        """Validate a create exactly as ``create`` would and return its warnings, storing
+        nothing and submitting nothing; raises ``ValidationFailed`` with every error."""
+        with self._ctx.storage.unit_of_work() as uow:
+            tx = Transaction(uow=uow, actor=actor, context=self._ctx)
+            config = self._config(tx, "customer.write")
+            payload = {**self._ctx.hooks.defaults(actor.tenant, payload), **payload}
+            return self._validated_new(tx, config, payload)[1]
+
+    def check_update(
+        self, actor: Actor, customer_id: str, changes: Mapping[str, Any], *, version: int
+    ) -> tuple[FieldWarning, ...]:
+        """Validate an update exactly as ``update`` would (version included) and return its
+        warnings, storing nothing; raises ``ValidationFailed`` or ``Conflict``."""
+        with self._ctx.storage.unit_of_work() as uow:
+            tx = Transaction(uow=uow, actor=actor, context=self._ctx)
+            config = self._config(tx, "customer.write")
+            current = self._current(tx, customer_id, version)
+            return self._validated_change(tx, config, current, changes)[1]
+
     # -- what a change request runs on its final approval ----------------------------
 
     def apply_request(self, tx: Transaction, request: ChangeRequest) -> Outcome[Customer]:
@@ -135,8 +190,9 @@ class CustomerService:
 
     def _apply_create(self, tx: Transaction, payload: Mapping[str, Any]) -> Outcome[Customer]:
         config = tx.uow.configuration.get(tx.tenant)
-        draft, warnings = self._validated_new(tx, config, payload)
-        return self._store_new(tx, config, draft, warnings)
+        fields = {k: v for k, v in payload.items() if k != CLONED_FROM}
+        draft, warnings = self._validated_new(tx, config, fields)
+        return self._store_new(tx, config, draft, warnings, payload.get(CLONED_FROM))
 
     def _apply_update(
         self, tx: Transaction, customer_id: str, changes: Mapping[str, Any], version: int
@@ -192,13 +248,18 @@ class CustomerService:
         config: TenantConfiguration,
         draft: Customer,
         warnings: tuple[FieldWarning, ...],
+        cloned_from: Mapping[str, str] | None = None,
     ) -> Outcome[Customer]:
         """Store a validated new customer, drawing its code now (so a refused or pending
-        create never uses one up, R-1.1)."""
+        create never uses one up, R-1.1); a clone's audit record names its source (R-3.5)."""
         customer = evolve(draft, code=self._next_code(tx, config)) if draft.code == _PENDING_CODE else draft
         tx.uow.customers.add(customer)
         data = to_data(customer)
-        tx.audit_customer("create", customer.id, None, data)
+        if cloned_from:
+            changes = {**change_set(None, data), CLONED_FROM: {"before": None, "after": dict(cloned_from)}}
+            tx.audit_customer("create", customer.id, None, data, changes)
+        else:
+            tx.audit_customer("create", customer.id, None, data)
         tx.emit("customer_created", {"customer": customer}, {"customer": data})
         return Outcome(customer, warnings)
 

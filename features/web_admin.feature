@@ -1,0 +1,38 @@
+Feature: The web admin
+  The people who keep the customer master work in a browser: they sign in with their
+  API key, find customers however a name was typed, create and change them in forms that
+  show every problem at its field at once, and approve each other's changes. What a role
+  may not see stays hidden on every page. These scenarios drive a real browser (the
+  machine's Chromium) against the admin served over the demo tenant.
+
+  Background:
+    Given the admin is served over the demo tenant
+
+  @R-16.5 @R-14.1
+  Scenario: A misspelt name still finds the customer as it is typed
+    Given "ana" is signed in to the admin
+    When she types "Harbourfrnt Foods" in the search box
+    Then the list shows only "Harbourfront Foods Pte Ltd" and "Harbourfront Foods Pte. Ltd."
+
+  @R-16.5 @R-3.3
+  Scenario: Every problem of a new customer is shown at its field at once
+    Given "sam" is signed in to the admin
+    When he fills a new customer with no name, e-mail "not-an-address" and an address without a city or country
+    Then the form shows a problem at each of "name", "email", "addresses-0-city" and "addresses-0-country"
+    And what he typed is still in the form
+    And no customer was saved
+
+  @R-16.5 @R-10.2
+  Scenario: A new customer from the admin is approved by two other people
+    Given "sam" is signed in to the admin
+    When he creates customer "Seberang Jaya Hardware Sdn Bhd" with e-mail "ap@sj-hardware.example"
+    Then the page says it waits for yellow approval and offers him no approval
+    When "ana" approves it in the admin as ar_manager
+    And "carlos" approves it in the admin as controller
+    Then customer "Seberang Jaya Hardware Sdn Bhd" exists
+
+  @R-16.5 @R-12.2
+  Scenario: A viewer sees a customer's credit figures masked
+    Given "vic" is signed in to the admin
+    When he opens a customer with a credit limit
+    Then the credit limit and the credit position read "hidden for your role"

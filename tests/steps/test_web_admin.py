@@ -1,0 +1,142 @@
+"""Steps for features/web_admin.feature: the admin in a real browser (SPEC R-16.5).
+
+The browser, the served store and the page come from the admin browser tests' helpers
+(tests/adapters/admin/admin_browser.py); the scenarios run in the ``browser`` group."""
+
+# The fixtures imported from admin_browser are the steps' parameters of the same name.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, scenarios, then, when
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "adapters" / "admin"))
+
+from admin_browser import Served, browser, page, served, sign_in  # noqa: F401
+
+from customer_master import Actor
+from customer_master.domain.search import CustomerQuery
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+scenarios("web_admin.feature")
+
+SETUP = Actor("demo", "setup", frozenset({"admin"}))
+
+
+@pytest.fixture
+def admin_story() -> dict[str, Any]:
+    return {}
+
+
+@given("the admin is served over the demo tenant")
+def admin_served(served: Served) -> None:
+    assert served.keys.keys() >= {"ana", "sam", "carlos", "mei", "vic"}
+
+
+@given(parsers.parse('"{user}" is signed in to the admin'))
+def signed_in(page: Any, served: Served, user: str) -> None:
+    sign_in(page, served, user)
+
+
+@when(parsers.parse('she types "{text}" in the search box'))
+def types(page: Any, text: str) -> None:
+    page.get_by_label("Search by name (typing errors are forgiven)").press_sequentially(text, delay=20)
+    page.wait_for_url("**name=" + text.replace(" ", "%20") + "**")
+
+
+@then(parsers.parse('the list shows only "{first}" and "{second}"'))
+def list_shows(page: Any, first: str, second: str) -> None:
+    page.wait_for_function(f"document.querySelector('#results').innerText.includes({first!r})")
+    names = page.locator("#results tbody tr td:nth-child(3)").all_inner_texts()
+    assert sorted(names) == sorted([first, second])
+
+
+@when(
+    'he fills a new customer with no name, e-mail "not-an-address" and an address without a city or country'
+)
+def bad_customer(page: Any) -> None:
+    page.get_by_role("link", name="New customer").click()
+    page.get_by_label("E-mail", exact=True).fill("not-an-address")
+    page.get_by_role("button", name="Add an address").click()
+    page.get_by_label("Street line 1").fill("3 Jalan Kebun")
+    page.get_by_role("button", name="Create the customer").click()
+
+
+@then(parsers.parse('the form shows a problem at each of "{a}", "{b}", "{c}" and "{d}"'))
+def problems_at(page: Any, a: str, b: str, c: str, d: str) -> None:
+    for field in (a, b, c, d):
+        assert page.locator(f"#{field}[aria-invalid=true]").count() == 1, field
+        assert page.locator(f"#{field}-error").inner_text().strip(), field
+
+
+@then("what he typed is still in the form")
+def kept(page: Any) -> None:
+    assert page.get_by_label("E-mail", exact=True).input_value() == "not-an-address"
+    assert page.get_by_label("Street line 1").input_value() == "3 Jalan Kebun"
+
+
+@then("no customer was saved")
+def nothing_saved(served: Served) -> None:
+    assert served.cm.customers.search(SETUP, CustomerQuery(name="3 Jalan Kebun")).items == ()
+    pending = [r for r in served.cm.approvals.list(SETUP, state="pending") if r.submitter == "sam"]
+    assert all(r.payload.get("email") != "not-an-address" for r in pending)
+
+
+@when(parsers.parse('he creates customer "{name}" with e-mail "{email}"'))
+def creates(page: Any, admin_story: dict[str, Any], name: str, email: str) -> None:
+    page.get_by_role("link", name="New customer").click()
+    page.get_by_label("Name (required)").fill(name)
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_role("button", name="Create the customer").click()
+    if page.get_by_role("button", name="Save anyway").count():
+        page.get_by_role("button", name="Save anyway").click()
+    page.wait_for_url("**/admin/approvals/**")
+    admin_story["request"] = page.url.split("?")[0]
+
+
+@then("the page says it waits for yellow approval and offers him no approval")
+def waits(page: Any) -> None:
+    assert "Submitted for yellow approval" in page.get_by_role("status").first.inner_text()
+    assert page.get_by_role("button", name="Approve as ar_manager").count() == 0
+
+
+@when(parsers.parse('"{user}" approves it in the admin as {role}'))
+def approves(browser: Any, served: Served, admin_story: dict[str, Any], user: str, role: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    other = context.new_page()
+    sign_in(other, served, user)
+    other.goto(admin_story["request"])
+    other.get_by_role("button", name=f"Approve as {role}").click()
+    other.wait_for_url("**decided=approve")
+    context.close()
+
+
+@then(parsers.parse('customer "{name}" exists'))
+def exists(served: Served, name: str) -> None:
+    found = served.cm.customers.search(SETUP, CustomerQuery(name=name)).items
+    assert [c.name for c in found] == [name]
+
+
+@when("he opens a customer with a credit limit")
+def opens(page: Any, served: Served, admin_story: dict[str, Any]) -> None:
+    found = served.cm.customers.search(SETUP, CustomerQuery(kind="company", limit=200)).items
+    target = next(c for c in found if c.credit_limit is not None)
+    admin_story["limit"] = f"{target.credit_limit:,.2f}"
+    page.goto(served.at(f"/admin/customers/{target.id}"))
+
+
+@then('the credit limit and the credit position read "hidden for your role"')
+def masked(page: Any, admin_story: dict[str, Any]) -> None:
+    main = page.locator("main").inner_text()
+    assert (
+        "Credit limit\nhidden for your role" in main
+        or "hidden for your role" in page.locator("dl").inner_text()
+    )
+    assert "figures hidden for your role" in main
+    assert admin_story["limit"] not in main
