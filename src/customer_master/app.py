@@ -19,7 +19,7 @@ from importlib.metadata import entry_points
 
 from customer_master.clock import SystemClock
 from customer_master.plugins import Hooks
-from customer_master.ports import Clock, ExchangeRates, Storage
+from customer_master.ports import Clock, ExchangeRates, LastPrices, Mailer, StatementRenderer, Storage
 from customer_master.services.access import AccessService
 from customer_master.services.approvals import ApprovalService
 from customer_master.services.audit import AuditService
@@ -31,6 +31,8 @@ from customer_master.services.exporting import ExportService
 from customer_master.services.importing import ImportService
 from customer_master.services.lifecycle import LifecycleService
 from customer_master.services.pricing import PricingService
+from customer_master.services.receivables import ReceivablesService
+from customer_master.services.statements import StatementService
 from customer_master.services.terms import TermsService
 
 STORAGE_GROUP = "customer_master.storage"
@@ -53,8 +55,9 @@ class CustomerMaster:
     """Everything a host needs: ``customers``, ``configuration``, the rules — ``credit``
     (checks and holds), ``terms`` (schedules), ``pricing`` (price resolution),
     ``lifecycle`` (merge, hard delete) — and ``approvals`` (change requests), ``audit``
-    (trail, verify, notes, timeline), ``access`` (API keys), and ``imports`` and
-    ``exports`` (bulk import and export of customers, R-9)."""
+    (trail, verify, notes, timeline), ``access`` (API keys), ``imports`` and
+    ``exports`` (bulk import and export of customers, R-9), ``receivables`` (the feed
+    and the aging, R-13.1–R-13.2) and ``statements`` (statements of account, R-13.3)."""
 
     def __init__(
         self,
@@ -64,6 +67,9 @@ class CustomerMaster:
         clock: Clock | None = None,
         exchange_rates: ExchangeRates | None = None,
         load_entry_points: bool = True,
+        last_prices: LastPrices | None = None,
+        mailer: Mailer | None = None,
+        statement_pdf: StatementRenderer | None = None,
     ) -> None:
         self.storage = storage
         self.hooks = Hooks(plugins, load_entry_points=load_entry_points)
@@ -72,6 +78,9 @@ class CustomerMaster:
             hooks=self.hooks,
             clock=clock or SystemClock(),
             exchange_rates=exchange_rates,
+            last_prices=last_prices,
+            mailer=mailer,
+            statement_pdf=statement_pdf,
         )
         self.customers = CustomerService(self.context)
         self.configuration = ConfigurationService(self.context)
@@ -90,6 +99,8 @@ class CustomerMaster:
         self.imports = ImportService(self.context, self.customers)
         self.exports = ExportService(self.context)
         self.approvals.register(("import",), self.imports.apply_request)
+        self.receivables = ReceivablesService(self.context)
+        self.statements = StatementService(self.context)
 
     @classmethod
     def from_url(
@@ -100,15 +111,23 @@ class CustomerMaster:
         clock: Clock | None = None,
         exchange_rates: ExchangeRates | None = None,
         load_entry_points: bool = True,
+        last_prices: LastPrices | None = None,
+        mailer: Mailer | None = None,
+        statement_pdf: StatementRenderer | None = None,
     ) -> CustomerMaster:
         """Open the storage for ``url`` and wire the services. Host plugins come from the
-        ``customer_master`` entry-point group and from ``plugins``."""
+        ``customer_master`` entry-point group and from ``plugins``. A host may answer
+        last prices itself (``last_prices``, R-7.2), and give the mail port and the PDF
+        renderer statements are sent with (R-13.3)."""
         return cls(
             open_storage(url),
             plugins=plugins,
             clock=clock,
             exchange_rates=exchange_rates,
             load_entry_points=load_entry_points,
+            last_prices=last_prices,
+            mailer=mailer,
+            statement_pdf=statement_pdf,
         )
 
     def close(self) -> None:
