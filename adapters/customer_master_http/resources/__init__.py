@@ -6,6 +6,7 @@ from customer_master_http.resources import (
     customers,
     receivables,
     rules,
+    statements,
     system,
     transfers,
 )
@@ -19,4 +20,5 @@ BLUEPRINTS = (
     configuration.blp,
     transfers.blp,
     system.blp,
+    statements.blp,
 )

@@ -116,9 +116,12 @@ class StatementService:
                 progress(result)
         return results
 
-    def batch_customers(self, actor: Actor, which: BatchFilter, *, end: date) -> list[str]:
-        """The ids of the customers a batch would send to, in code order."""
-        config = self._ctx.require(actor, "customer.read")
+    def batch_customers(
+        self, actor: Actor, which: BatchFilter, *, end: date, for_sending: bool = False
+    ) -> list[str]:
+        """The ids of the customers a batch would send to, in code order; with
+        ``for_sending``, refused as ``send_batch`` would be first (permission, mailer)."""
+        config = self._sender_config(actor) if for_sending else self._ctx.require(actor, "customer.read")
         if not config.has_entity(which.entity):
             raise NotFound("legal entity", which.entity)
         ids: list[str] = []
