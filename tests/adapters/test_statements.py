@@ -145,8 +145,10 @@ def test_a_failed_send_is_tried_again_reported_and_sent_later(smtp: tuple[Inbox,
 def test_a_long_statement_repeats_its_header_and_numbers_its_pages() -> None:
     cm, cid = seeded(None)
     for n in range(120):
-        cm.receivables.add_invoice(ADMIN, cid, number=f"INV-{n:04d}", entity="MY01", document_date=date(2026, 3, 10),
-                                   due_date=date(2026, 4, 9), amount="10.00", currency="MYR")  # fmt: skip
+        cm.receivables.add_invoice(
+            ADMIN, cid, number=f"INV-{n:04d}", entity="MY01", document_date=date(2026, 3, 10),
+            due_date=date(2026, 4, 9), amount="10.00", currency="MYR",
+        )  # fmt: skip
     statement = cm.statements.statement(ADMIN, cid, entity="MY01", start=START, end=END)
 
     pdf = PdfReader(io.BytesIO(PdfStatements().render(statement)))
@@ -220,9 +222,8 @@ def test_the_aging_statement_and_batch_over_http(smtp: tuple[Inbox, int]) -> Non
         time.sleep(0.05)
     assert (status["total"], status["counts"]) == (1, {"sent": 1})
     assert [rcpt for rcpt, _ in inbox.messages] == [["eleni@trofima.example"]]
-    again = client.post(f"/customers/{cid}/statement/send", json={"entity": "MY01", "from": "2026-03-01",
-                                                                   "to": "2026-03-31"}, headers=key)  # fmt: skip
+    period_body = {"entity": "MY01", "from": "2026-03-01", "to": "2026-03-31"}
+    again = client.post(f"/customers/{cid}/statement/send", json=period_body, headers=key)
     assert again.json["status"] == "already_sent"
-    refused = client.post("/statement-batches", json={"entity": "MY01", "from": "2026-03-01", "to": "2026-03-31"},
-                          headers=viewer)  # fmt: skip
+    refused = client.post("/statement-batches", json=period_body, headers=viewer)
     assert refused.status_code == 403

@@ -47,6 +47,7 @@ blp = Blueprint(
     description="Applications and reversals, the aging and statements of account (SPEC R-13).",
 )
 
+JSON = "application/json"
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -167,7 +168,17 @@ class StatementOfAccount(MethodView):
     @requires("customer.read")
     @blp.arguments(StatementQuerySchema, location="query", as_kwargs=True)
     @blp.response(200, StatementSchema)
-    @blp.doc(responses={"200": {"content": {PDF: _BINARY, XLSX: _BINARY}}})
+    @blp.doc(
+        responses={
+            "200": {
+                "content": {
+                    JSON: {"schema": {"$ref": "#/components/schemas/Statement"}},
+                    PDF: _BINARY,
+                    XLSX: _BINARY,
+                }
+            }
+        }
+    )
     def get(self, customer_id: str, **period: Any) -> Any:
         """A statement of account
 

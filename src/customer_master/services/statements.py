@@ -23,6 +23,7 @@ from customer_master.domain.aging import AgingBuckets, AgingQuery, age_items
 from customer_master.domain.config import LegalEntity, TenantConfiguration
 from customer_master.domain.customer import Customer
 from customer_master.domain.effective import effective_view
+from customer_master.domain.money import is_currency
 from customer_master.domain.statements import (
     Statement,
     StatementParty,
@@ -235,6 +236,8 @@ class StatementService:
     ) -> Statement:
         if end < start:
             raise ValidationFailed([FieldError("end", "before_start", f"must not be before {start}")])
+        if currency is not None and not is_currency(currency):
+            raise ValidationFailed([FieldError("currency", "invalid", "is not an ISO 4217 currency code")])
         entity = config.entity(entity_code)
         if entity is None:
             raise NotFound("legal entity", entity_code)
