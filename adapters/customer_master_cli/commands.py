@@ -28,6 +28,7 @@ from customer_master_cli.config_cmd import config
 from customer_master_cli.conventions import EXIT_CODES, opened, url_of
 from customer_master_cli.customer_cmd import customer
 from customer_master_cli.mcp_cmd import mcp
+from customer_master_cli.receivables_cmd import aging, statement
 
 DEFAULT_URL = "sqlite:///customer-master.db"
 
@@ -467,5 +468,5 @@ def _attach_file_commands() -> None:
 
 
 _attach_file_commands()
-for _command in (config, approvals, customer, mcp):
+for _command in (config, approvals, customer, mcp, aging, statement):
     cli.add_command(_command)

@@ -227,3 +227,91 @@ def test_the_aging_statement_and_batch_over_http(smtp: tuple[Inbox, int]) -> Non
     assert again.json["status"] == "already_sent"
     refused = client.post("/statement-batches", json=period_body, headers=viewer)
     assert refused.status_code == 403
+
+
+# ---------------------------------------------------------------------------
+# The command line, on SQLite
+# ---------------------------------------------------------------------------
+
+
+def sqlite_seeded(tmp_path: Any) -> tuple[str, str]:
+    """A migrated SQLite file holding ``seeded``'s tenant (copied through the façade)."""
+    from click.testing import CliRunner
+
+    from customer_master_cli import cli
+
+    url = f"sqlite:///{tmp_path / 'cm.db'}"
+    assert CliRunner().invoke(cli, ["--url", url, "migrate"]).exit_code == 0
+    memory, _ = seeded(None)
+    cm = CustomerMaster.from_url(url, load_entry_points=False)
+    try:
+        for entity in memory.configuration.get(ADMIN).entities:
+            cm.configuration.add_legal_entity(
+                ADMIN, {"code": entity.code, "name": entity.name, "currency": entity.currency,
+                        "letterhead": list(entity.letterhead)},
+            )  # fmt: skip
+        cm.configuration.set_approval_lane(ADMIN, "create", "green")
+        [original] = memory.customers.search(ADMIN).items
+        copy = cm.customers.create(
+            ADMIN,
+            {"name": original.name, "kind": "company", "legal_entity": "MY01", "currency": "MYR",
+             "email": "info@trofima.example",
+             "contacts": [{"name": "Eleni Papadopoulou", "email": "eleni@trofima.example", "is_primary": True}]},
+        ).applied  # fmt: skip
+        for doc in memory.receivables.open_items(ADMIN, original.id):
+            add = {"invoice": cm.receivables.add_invoice, "payment": cm.receivables.add_payment}[doc.kind]
+            extra = {"due_date": doc.due_date} if doc.kind == "invoice" else {}
+            add(ADMIN, copy.id, number=doc.number, entity=doc.entity, document_date=doc.document_date,
+                amount=doc.amount, currency=doc.currency, **extra)  # fmt: skip
+        cm.receivables.apply(ADMIN, entity="MY01", credit_kind="payment", credit_number="PAY-7",
+                             invoice_number="INV-100", amount="1000.00", on=date(2026, 3, 20))  # fmt: skip
+    finally:
+        cm.close()
+    return url, copy.code
+
+
+def test_the_cli_ages_and_saves_and_sends_statements(smtp: tuple[Inbox, int], tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from customer_master_cli import cli
+
+    inbox, port = smtp
+    url, code = sqlite_seeded(tmp_path)
+    runner = CliRunner()
+    who = ["--tenant", "acme", "--user", "ana"]
+
+    aged = runner.invoke(cli, ["--url", url, "aging", "--as-of", "2026-03-31", "--csv", "-", *who])
+    assert aged.exit_code == 0, aged.output
+    assert aged.stdout.splitlines() == [
+        "code,name,entity,currency,current,days_1_30,days_31_60,days_61_90,over_90,total",
+        f"{code},Ελληνικά Τρόφιμα Чайка,MY01,MYR,3450.50,200.00,0.00,0.00,0.00,3650.50",
+    ]
+    period = ["--from", "2026-03-01", "--to", "2026-03-31", "--entity", "MY01"]
+    pdf, xlsx = tmp_path / "s.pdf", tmp_path / "s.xlsx"
+    saved = runner.invoke(
+        cli, ["--url", url, "statement", code, *period, "--pdf", str(pdf), "--xlsx", str(xlsx), *who]
+    )
+    assert saved.exit_code == 0, saved.output
+    assert "Closing balance 3,650.50" in pdf_text(pdf.read_bytes())
+    assert load_workbook(xlsx).active is not None
+
+    env = {"CM_SMTP_HOST": "127.0.0.1", "CM_SMTP_PORT": str(port), "CM_SMTP_SECURITY": "none",
+           "CM_SMTP_FROM": "ar@acme.example"}  # fmt: skip
+    sent = runner.invoke(cli, ["--url", url, "statement", "--batch", *period, "--send", *who], env=env)
+    assert sent.exit_code == 0, sent.output
+    assert "1 sent" in sent.stdout
+    assert [rcpt for rcpt, _ in inbox.messages] == [["eleni@trofima.example"]]
+    again = runner.invoke(cli, ["--url", url, "statement", code, *period, "--send", *who], env=env)
+    assert "was sent before; not sent again" in again.stdout
+    assert len(inbox.messages) == 1
+
+    unset = runner.invoke(
+        cli, ["--url", url, "statement", code, *period, "--send", *who], env={"CM_SMTP_HOST": ""}
+    )
+    assert unset.exit_code == 1
+    assert "no mail server is configured" in unset.output
+    bad = runner.invoke(cli, ["--url", url, "statement", code, *period, "--send", *who],
+                        env={**env, "CM_SMTP_PORT": "smtp"})  # fmt: skip
+    assert bad.exit_code == 1
+    assert "CM_SMTP_PORT must be a port number" in bad.output
+    assert "Traceback" not in bad.output + unset.output

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from attrs import evolve
+
 from customer_master.actor import Actor
 from customer_master.domain.aging import (
     BUCKETS,
@@ -20,7 +22,7 @@ from customer_master.domain.aging import (
     totals_by_currency,
 )
 from customer_master.domain.config import TenantConfiguration
-from customer_master.domain.money import converted, is_currency
+from customer_master.domain.money import Rounding, converted, is_currency, minor_unit, round_to_digits
 from customer_master.domain.receivables import (
     ITEM_KINDS,
     Application,
@@ -224,7 +226,10 @@ class ReceivablesService:
                 customer_id=row.customer_id, code=row.code, name=row.name, entity=row.entity,
                 currency=currency, buckets=total,
             )  # fmt: skip
-        lines = tuple(merged.values())
+        rounding = config.settings.rounding
+        lines = tuple(
+            evolve(line, buckets=_rounded(line.buckets, line.currency, rounding)) for line in merged.values()
+        )
         report = AgingReport(
             as_of=query.as_of, lines=lines, totals=totals_by_currency(lines), next_after=rows.next_after
         )
@@ -306,6 +311,14 @@ class ReceivablesService:
         )
         self._ctx.storage.receivables.add_items(actor.tenant, [item])
         return item
+
+
+def _rounded(buckets: AgingBuckets | None, currency: str, rounding: Rounding) -> AgingBuckets | None:
+    """Each bucket to the currency's minor unit (SQL sums carry the column's scale)."""
+    if buckets is None:
+        return None
+    digits = minor_unit(currency) if is_currency(currency) else 2
+    return AgingBuckets(**{b: round_to_digits(getattr(buckets, b), digits, rounding) for b in BUCKETS})
 
 
 def _application_problems(invoice: OpenItem, credit: OpenItem, amount: Decimal) -> list[FieldError]:

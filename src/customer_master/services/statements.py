@@ -14,17 +14,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from customer_master.actor import Actor
-from customer_master.domain.aging import AgingBuckets, AgingQuery, age_items
+from customer_master.domain.aging import BUCKETS, AgingBuckets, AgingQuery, age_items
 from customer_master.domain.config import LegalEntity, TenantConfiguration
 from customer_master.domain.customer import Customer
 from customer_master.domain.effective import effective_view
-from customer_master.domain.money import is_currency
+from customer_master.domain.money import is_currency, minor_unit, round_to_digits
 from customer_master.domain.statements import (
+    Ledger,
     Statement,
     StatementParty,
     masked_statement,
@@ -256,9 +258,11 @@ class StatementService:
             for i in ledger_items.items(actor.tenant, customer_id)
             if i.entity == entity_code and i.currency == home
         ]
-        ledger = statement_ledger(items, start=start, end=end)
+        ledger = _rounded(statement_ledger(items, start=start, end=end), home, config)
         applied = ledger_items.applied_after(actor.tenant, customer_id, end)
-        aging = age_items(items, end, applied).get((entity_code, home))
+        aging = age_items(items, end, applied).get((entity_code, home)) or AgingBuckets()
+        digits = minor_unit(home)
+        aging = AgingBuckets(**{b: round_to_digits(getattr(aging, b), digits) for b in BUCKETS})
         return Statement(
             id=statement_id(actor.tenant, customer_id, entity_code, home, start, end),
             tenant=actor.tenant,
@@ -271,8 +275,26 @@ class StatementService:
             opening=ledger.opening,
             lines=ledger.lines,
             closing=ledger.closing,
-            aging=aging or AgingBuckets(),
+            aging=aging,
         )
+
+
+def _rounded(ledger: Ledger, currency: str, config: TenantConfiguration) -> Ledger:
+    """Every figure to the currency's minor unit (SQL amounts carry the column's scale)."""
+    digits, rounding = minor_unit(currency), config.settings.rounding
+
+    def money(value: Decimal | None) -> Decimal | None:
+        return None if value is None else round_to_digits(value, digits, rounding)
+
+    lines = tuple(
+        evolve(line, debit=money(line.debit), credit=money(line.credit), balance=money(line.balance))
+        for line in ledger.lines
+    )
+    return Ledger(
+        opening=round_to_digits(ledger.opening, digits, rounding),
+        lines=lines,
+        closing=round_to_digits(ledger.closing, digits, rounding),
+    )
 
 
 def _party(customer: Customer, entity: LegalEntity) -> StatementParty:
