@@ -336,12 +336,10 @@ def _application_problems(invoice: OpenItem, credit: OpenItem, amount: Decimal) 
         )
     if invoice.reversed_on is not None or credit.reversed_on is not None:
         problems.append(FieldError("invoice_number", "reversed", "a reversed document cannot be applied"))
-    if amount > invoice.balance:
-        problems.append(
-            FieldError("amount", "over_application", f"is more than the invoice's balance {invoice.balance}")
-        )
-    if amount > credit.balance:
-        problems.append(
-            FieldError("amount", "over_application", f"is more than the credit's balance {credit.balance}")
-        )
+    digits = minor_unit(invoice.currency) if is_currency(invoice.currency) else 2
+    for owner, held in (("invoice", invoice.balance), ("credit", credit.balance)):
+        if amount > held:
+            shown = round_to_digits(held, digits)
+            message = f"is more than the {owner}'s balance {shown}"
+            problems.append(FieldError("amount", "over_application", message))
     return problems
