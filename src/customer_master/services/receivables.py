@@ -33,6 +33,7 @@ from customer_master.domain.receivables import (
     exact_amount,
 )
 from customer_master.errors import BusinessRuleViolation, FieldError, NotFound, ValidationFailed
+from customer_master.ports import ReceivablesFeed
 from customer_master.services.base import ServiceContext
 
 MAX_PAGE = 1000
@@ -343,3 +344,9 @@ def _application_problems(invoice: OpenItem, credit: OpenItem, amount: Decimal) 
             message = f"is more than the {owner}'s balance {shown}"
             problems.append(FieldError("amount", "over_application", message))
     return problems
+
+
+def as_feed(service: ReceivablesService) -> ReceivablesFeed:
+    """The service as the ``ReceivablesFeed`` port a host codes against; mypy checks here
+    that the service answers the port in full."""
+    return service
