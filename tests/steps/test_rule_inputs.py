@@ -109,11 +109,12 @@ def priced(cm: CustomerMaster, admin: Actor, asked: Asked, currency: str, on: st
     price(cm, admin, asked, Decimal("10"), on, currency)
 
 
-@when(
-    parsers.re(
-        r'item "BOLT" is priced for the (?P<kind>integer|decimal string|Decimal|float) "?(?P<value>[\d.]+)"? on (?P<on>[\d-]+)'
-    )
+QUANTITY = (
+    r'item "BOLT" is priced for the (?P<kind>integer|decimal string|Decimal|float) "?(?P<value>[\d.]+)"? '
 )
+
+
+@when(parsers.re(QUANTITY + r"on (?P<on>[\d-]+)"))
 def priced_quantity(cm: CustomerMaster, admin: Actor, asked: Asked, kind: str, value: str, on: str) -> None:
     quantity = {"integer": int, "decimal string": str, "Decimal": Decimal, "float": float}[kind](value)
     price(cm, admin, asked, quantity, on)
