@@ -115,9 +115,16 @@ def aging_rows(connection: Connection, tenant: str, query: AgingQuery) -> AgingR
             codes.append(code)
         if len(codes) > query.limit:
             break
-        buckets = AgingBuckets(**dict(zip(BUCKETS, amounts, strict=True)))
-        if buckets.amounts() == (0, 0, 0, 0, 0):
+        if not any(amounts):
             continue
+        current, days_1_30, days_31_60, days_61_90, over_90 = amounts
+        buckets = AgingBuckets(
+            current=current,
+            days_1_30=days_1_30,
+            days_31_60=days_31_60,
+            days_61_90=days_61_90,
+            over_90=over_90,
+        )
         rows.append(
             AgingRow(
                 customer_id=customer_id,

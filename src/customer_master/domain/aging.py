@@ -96,8 +96,8 @@ class AgingBuckets:
         """What is past due (every bucket but current)."""
         return self.total - self.current
 
-    def amounts(self) -> tuple[Decimal, ...]:
-        return tuple(getattr(self, b) for b in BUCKETS)
+    def amounts(self) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+        return (self.current, self.days_1_30, self.days_31_60, self.days_61_90, self.over_90)
 
     def plus(self, other: AgingBuckets) -> AgingBuckets:
         return AgingBuckets(**{b: getattr(self, b) + getattr(other, b) for b in BUCKETS})
@@ -198,11 +198,14 @@ def age_items(
 
 def totals_by_currency(lines: Sequence[AgingLine]) -> dict[str, AgingBuckets]:
     """The buckets of every line added up per currency."""
-    totals: dict[str, AgingBuckets] = {}
+    sums: dict[str, list[Decimal]] = {}
     for line in lines:
         if line.buckets is not None:
-            totals[line.currency] = totals.get(line.currency, AgingBuckets()).plus(line.buckets)
-    return totals
+            held = sums.setdefault(line.currency, [_ZERO] * len(BUCKETS))
+            held[:] = [a + b for a, b in zip(held, line.buckets.amounts(), strict=True)]
+    return {
+        currency: AgingBuckets(**dict(zip(BUCKETS, held, strict=True))) for currency, held in sums.items()
+    }
 
 
 def masked_report(report: AgingReport) -> AgingReport:

@@ -9,15 +9,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from attrs import evolve
-
 from customer_master.actor import Actor
 from customer_master.domain.aging import (
-    BUCKETS,
     AgingBuckets,
     AgingLine,
     AgingQuery,
     AgingReport,
+    AgingRow,
     masked_report,
     totals_by_currency,
 )
@@ -207,29 +205,26 @@ class ReceivablesService:
         if not 1 <= query.limit <= MAX_PAGE:
             raise ValidationFailed([FieldError("limit", "out_of_range", f"must be 1 to {MAX_PAGE}")])
         rows = self._ctx.storage.receivables.aging(actor.tenant, query)
-        merged: dict[tuple[str, str, str], AgingLine] = {}
+        merged: dict[tuple[str, str, str], tuple[AgingRow, list[Decimal]]] = {}
         for row in rows.rows:
             entity = config.entity(row.entity)
             home = row.customer_currency or (entity.currency if entity else None) or row.currency
-            currency, buckets = home, row.buckets
+            currency, amounts = home, list(row.buckets.amounts())
             if row.currency != home:
                 rate = self._rate(row.currency, home, query.as_of)
                 if rate is None:
-                    currency = row.currency
+                    currency = row.currency  # not convertible: a line of its own
                 else:
-                    buckets = AgingBuckets(
-                        **{b: converted(getattr(buckets, b), row.currency, home, rate) for b in BUCKETS}
-                    )
+                    amounts = [converted(a, row.currency, home, rate) for a in amounts]
             key = (row.customer_id, row.entity, currency)
-            line = merged.get(key)
-            total = buckets if line is None or line.buckets is None else line.buckets.plus(buckets)
-            merged[key] = AgingLine(
-                customer_id=row.customer_id, code=row.code, name=row.name, entity=row.entity,
-                currency=currency, buckets=total,
-            )  # fmt: skip
-        rounding = config.settings.rounding
+            held = merged.get(key)
+            if held is None:
+                merged[key] = (row, amounts)
+            else:
+                held[1][:] = [a + b for a, b in zip(held[1], amounts, strict=True)]
         lines = tuple(
-            evolve(line, buckets=_rounded(line.buckets, line.currency, rounding)) for line in merged.values()
+            _line(row, currency, amounts, config.settings.rounding)
+            for (_, _, currency), (row, amounts) in merged.items()
         )
         report = AgingReport(
             as_of=query.as_of, lines=lines, totals=totals_by_currency(lines), next_after=rows.next_after
@@ -314,12 +309,20 @@ class ReceivablesService:
         return item
 
 
-def _rounded(buckets: AgingBuckets | None, currency: str, rounding: Rounding) -> AgingBuckets | None:
-    """Each bucket to the currency's minor unit (SQL sums carry the column's scale)."""
-    if buckets is None:
-        return None
+def _line(row: AgingRow, currency: str, amounts: list[Decimal], rounding: Rounding) -> AgingLine:
+    """The aging line, each bucket to the currency's minor unit (SQL sums carry the
+    column's scale)."""
     digits = minor_unit(currency) if is_currency(currency) else 2
-    return AgingBuckets(**{b: round_to_digits(getattr(buckets, b), digits, rounding) for b in BUCKETS})
+    current, days_1_30, days_31_60, days_61_90, over_90 = (
+        round_to_digits(a, digits, rounding) for a in amounts
+    )
+    buckets = AgingBuckets(
+        current=current, days_1_30=days_1_30, days_31_60=days_31_60, days_61_90=days_61_90, over_90=over_90
+    )
+    return AgingLine(
+        customer_id=row.customer_id, code=row.code, name=row.name, entity=row.entity,
+        currency=currency, buckets=buckets,
+    )  # fmt: skip
 
 
 def _application_problems(invoice: OpenItem, credit: OpenItem, amount: Decimal) -> list[FieldError]:
