@@ -290,8 +290,8 @@ class ReceivablesService:
                 errors.append(checked)
         if not isinstance(document_date, date):
             errors.append(FieldError("document_date", "invalid", "must be a date"))
-        elif due_date is not None and due_date < document_date:
-            errors.append(FieldError("due_date", "before_document", f"must not be before {document_date}"))
+        if due_date is not None and not isinstance(due_date, date):
+            errors.append(FieldError("due_date", "invalid", "must be a date"))
         if errors or isinstance(value, FieldError) or isinstance(left, FieldError):
             raise ValidationFailed(errors)
         item = OpenItem(

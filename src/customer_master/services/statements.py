@@ -96,6 +96,9 @@ class StatementService:
         """Mail the statement as a PDF to the customer's primary contact (else billing
         e-mail, else e-mail); recorded on the timeline and audited. Not sent again once
         sent; a failure is tried ``attempts`` times and reported, never raised."""
+        self._ctx.require(actor, "customer.write")
+        if self._ctx.storage.lookups.customer(actor.tenant, customer_id) is None:
+            raise NotFound("customer", customer_id)
         config = self._sender_config(actor)
         return self._send(actor, config, customer_id, entity, start, end)
 
