@@ -108,13 +108,15 @@ def aging_rows(connection: Connection, tenant: str, query: AgingQuery) -> AgingR
     """Run the page's statement and shape its rows; a page's extra customer (``LIMIT``
     one more) only says that another page follows."""
     rows: list[AgingRow] = []
-    codes: list[str] = []
+    customers, last, more, page_end = 0, None, False, None
     for row in connection.execute(aging_statement(tenant, query)):
         customer_id, code, name, entity, currency, home, *amounts = row
-        if code not in codes:
-            codes.append(code)
-        if len(codes) > query.limit:
-            break
+        if code != last:  # rows come in code order: a new code is the next customer
+            customers, last = customers + 1, code
+            if customers > query.limit:
+                more = True
+                break
+            page_end = code
         if not any(amounts):
             continue
         current, days_1_30, days_31_60, days_61_90, over_90 = amounts
@@ -136,5 +138,4 @@ def aging_rows(connection: Connection, tenant: str, query: AgingQuery) -> AgingR
                 buckets=buckets,
             )
         )
-    more = len(codes) > query.limit
-    return AgingRows(rows=tuple(rows), next_after=codes[query.limit - 1] if more else None)
+    return AgingRows(rows=tuple(rows), next_after=page_end if more else None)
