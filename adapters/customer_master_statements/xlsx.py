@@ -42,13 +42,13 @@ class XlsxStatements:
 
         sheet.append([s.entity.name])
         sheet["A1"].font = Font(bold=True, size=14)
-        for line in s.entity.letterhead:
-            sheet.append([line])
+        for letterhead_line in s.entity.letterhead:
+            sheet.append([letterhead_line])
         sheet.append([])
         sheet.append(["Statement of account", s.id])
         sheet.append(["Customer", f"{s.customer.code} {s.customer.name}"])
-        for line in s.customer.address:
-            sheet.append(["", line])
+        for address_line in s.customer.address:
+            sheet.append(["", address_line])
         sheet.append(["Period", s.start, s.end])
         sheet.append(["Issued", s.issued_on])
         sheet.append(["Currency", s.currency])
