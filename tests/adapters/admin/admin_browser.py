@@ -135,8 +135,10 @@ def sign_in(page: Any, served: Served, user: str) -> None:
 # ---------------------------------------------------------------------------
 
 
-# One store and one browser for the whole session, however many modules ask (the admin
-# tests and the web admin feature): Playwright's sync API runs one event loop a thread.
+# One store for the whole session, however many modules ask (the admin tests and the web
+# admin feature), and one browser a module: Playwright's sync API keeps its event loop
+# running in the thread while it is started, so it is stopped at the end of each module
+# and the other tests of the same worker (MCP, brokers: asyncio.run) find no loop running.
 _SHARED: dict[str, Any] = {}
 
 
@@ -164,7 +166,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     cm.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(served: Served) -> Iterator[Any]:
     if "browser" in _SHARED:
         yield _SHARED["browser"]
