@@ -13,7 +13,7 @@ import getpass
 import json
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -21,6 +21,7 @@ from rich.console import Console
 
 from customer_master.actor import Actor
 from customer_master.app import CustomerMaster
+from customer_master.domain import bounds
 from customer_master.errors import ValidationFailed
 from customer_master_cli import output
 from customer_master_cli.approvals_cmd import approvals
@@ -94,13 +95,11 @@ def admin(tenant: str, user: str) -> Actor:
 
 
 def decimal_value(value: str, name: str) -> Decimal:
+    """An amount or quantity option read by the core's one rule (``bounds.amount``)."""
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        fail(f"{name} must be a decimal number, e.g. 1250.00 (got {value!r})")
-    if not number.is_finite():
-        fail(f"{name} must be a finite number")
-    return number
+        return bounds.amount(value)
+    except bounds.RefusedValue as refused:
+        fail(f"{name} {refused} (got {value[:40]!r})")
 
 
 def fail(message: str) -> NoReturn:

@@ -11,6 +11,8 @@ require("http", "gunicorn", needed_by="serving the API")
 
 from gunicorn.app.base import BaseApplication  # noqa: E402
 
+from customer_master_http.limits import GUNICORN_LIMITS  # noqa: E402
+
 
 class ApiServer(BaseApplication):  # type: ignore[misc]
     """gunicorn running ``create_app(url=...)``; each worker builds its own app, so no
@@ -41,6 +43,7 @@ def run_gunicorn(url: str, bind: str, *, workers: int, threads: int = 1, access_
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "customer-master",
+        **GUNICORN_LIMITS,
     }
     ApiServer(url, options).run()
 

@@ -10,12 +10,14 @@ from typing import Any
 
 import swagger_ui_bundle
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask
+from flask import Flask, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from customer_master.app import CustomerMaster
+from customer_master.errors import ValidationFailed
 from customer_master_http.auth import EXTENSION, SECURITY, SECURITY_SCHEMES
+from customer_master_http.limits import MAX_BODY, parameter_problems
 from customer_master_http.problems import PROBLEM_JSON, register_error_handlers
 from customer_master_http.resources import BLUEPRINTS
 from customer_master_http.schemas.common import Money, ProblemSchema
@@ -78,10 +80,11 @@ def create_app(cm: CustomerMaster | None = None, url: str | None = None) -> Flas
         OPENAPI_SWAGGER_UI_URL="/docs/assets/",
         OPENAPI_SWAGGER_UI_CONFIG={"persistAuthorization": True, "displayRequestDuration": True},
         API_SPEC_OPTIONS={"info": {"description": DESCRIPTION}, "security": SECURITY},
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=MAX_BODY,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = master
+    app.before_request(_refuse_unreadable_parameters)
     app.register_blueprint(_swagger_assets())
     api = CustomerMasterApi(app)
     api.register_field(Money, None, None)
@@ -90,6 +93,15 @@ def create_app(cm: CustomerMaster | None = None, url: str | None = None) -> Flas
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     return app
+
+
+def _refuse_unreadable_parameters() -> None:
+    """Query parameters and path segments are text like any field: a NUL or another
+    control character is refused with the parameter named (``limits.py``)."""
+    given = [*request.args.items(multi=True), *(request.view_args or {}).items()]
+    errors = parameter_problems((name, str(value)) for name, value in given)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _swagger_assets() -> FlaskBlueprint:

@@ -16,7 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from flask.views import MethodView
 
-from customer_master.domain.money import is_currency
+from customer_master.domain import bounds
+from customer_master.domain.money import is_currency, minor_unit
 from customer_master.domain.receivables import ItemKind, OpenItem, OpenOrder
 from customer_master.domain.serialize import Data, to_data
 from customer_master.errors import FieldError, ValidationFailed
@@ -58,9 +59,10 @@ def _feed() -> ReceivablesFeed:
     return receivables
 
 
-def _checked(customer_id: str, entity: str, currency: str) -> str:
-    """The tenant of the caller, once the customer is found there and the entity and
-    currency are known."""
+def _checked(customer_id: str, entity: str, currency: str, amounts: dict[str, Decimal | None]) -> str:
+    """The tenant of the caller, once the customer is found there, the entity and
+    currency are known and each booked amount has at most the currency's minor unit
+    (``bounds.amount``: 2 places for MYR, none for JPY)."""
     actor = current_actor()
     master = customer_master()
     master.customers.get(actor, customer_id)
@@ -69,15 +71,23 @@ def _checked(customer_id: str, entity: str, currency: str) -> str:
         errors.append(FieldError("entity", "unknown_entity", f"no legal entity with code '{entity}'"))
     if not is_currency(currency):
         errors.append(FieldError("currency", "invalid", "is not an ISO 4217 currency code"))
+    else:
+        for name, value in amounts.items():
+            try:
+                bounds.amount(value, places=minor_unit(currency)) if value is not None else None
+            except bounds.RefusedValue as refused:
+                errors.append(FieldError(name, refused.code, f"'{value}' in {currency} {refused}"))
     if errors:
         raise ValidationFailed(errors)
     return actor.tenant
 
 
 def _post_item(customer_id: str, kind: ItemKind, document: dict[str, Any]) -> tuple[Data, int]:
-    tenant = _checked(customer_id, document["entity"], document["currency"])
-    amount: Decimal = document["amount"]
+    booked: Decimal = document["amount"]
     balance = document.get("balance")
+    tenant = _checked(
+        customer_id, document["entity"], document["currency"], {"amount": booked, "balance": balance}
+    )
     item = OpenItem(
         number=document["number"],
         customer_id=customer_id,
@@ -85,8 +95,8 @@ def _post_item(customer_id: str, kind: ItemKind, document: dict[str, Any]) -> tu
         kind=kind,
         document_date=document["document_date"],
         due_date=document.get("due_date"),
-        amount=amount,
-        balance=amount if balance is None else balance,
+        amount=booked,
+        balance=booked if balance is None else balance,
         currency=document["currency"],
     )
     _feed().add_item(tenant, item)
@@ -156,7 +166,7 @@ class OpenOrders(MethodView):
 
         It counts in credit exposure until invoiced (R-5.1).
         """
-        tenant = _checked(customer_id, entity, currency)
+        tenant = _checked(customer_id, entity, currency, {"amount": amount})
         order = OpenOrder(
             number=number, customer_id=customer_id, entity=entity, amount=amount, currency=currency
         )

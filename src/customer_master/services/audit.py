@@ -26,7 +26,8 @@ class AuditService:
 
     def trail(self, actor: Actor, customer_id: str | None = None) -> Sequence[AuditRecord]:
         """The tenant's audit records (or one customer's: a bulk import's batch record
-        narrowed to the customer's entry), oldest first (R-11.1); masked for a reader
+        narrowed to the customer's entry; ``NotFound`` for an id this tenant has neither
+        a customer nor a record of), oldest first (R-11.1); masked for a reader
         without ``view_sensitive``, whose copy then no longer matches its hashes
         (``verify`` checks the stored records)."""
         records, sees_sensitive = self._records(actor, customer_id)
@@ -47,6 +48,10 @@ class AuditService:
             if customer_id is None:
                 return uow.audit.for_tenant(actor.tenant), sees_sensitive
             records = uow.audit.for_customer(actor.tenant, customer_id)
+            # A hard-deleted customer keeps its trail (R-4.2); an id with neither a
+            # customer nor a record in this tenant is unknown here, whoever holds it.
+            if not records and uow.customers.get(actor.tenant, customer_id) is None:
+                raise NotFound("customer", customer_id)
             return [customer_view(record, customer_id) for record in records], sees_sensitive
 
     def add_note(self, actor: Actor, customer_id: str, text: str) -> Note:

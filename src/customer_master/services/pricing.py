@@ -10,7 +10,8 @@ from decimal import Decimal
 from customer_master.actor import Actor
 from customer_master.domain.effective import effective_view
 from customer_master.domain.pricing import LastPrice, PriceResolution, resolve_price
-from customer_master.errors import FieldError, NotFound, ValidationFailed
+from customer_master.domain.reading import read_amount
+from customer_master.errors import NotFound
 from customer_master.services.base import ServiceContext
 
 
@@ -33,8 +34,7 @@ class PricingService:
         """The unit price of ``quantity`` of ``item_code`` for the customer's document of
         ``entity`` on ``on`` (default: today), with the source that won and why the
         sources before it did not apply (R-7.2)."""
-        if not isinstance(quantity, Decimal) or quantity < 0:
-            raise ValidationFailed([FieldError("quantity", "invalid", "must be a Decimal of at least 0")])
+        quantity = read_amount("quantity", quantity, minimum=Decimal(0))
         config = self._ctx.require(actor, "customer.read")
         customer = self._ctx.storage.lookups.customer(actor.tenant, customer_id)
         if not config.has_entity(entity):
@@ -70,8 +70,7 @@ class PricingService:
     ) -> None:
         """Remember the rate of a customer's sales-invoice line (used when
         ``use_last_price`` is on); a rate from an older invoice never replaces a newer one."""
-        if not isinstance(unit_price, Decimal) or unit_price < 0:
-            raise ValidationFailed([FieldError("unit_price", "invalid", "must be a Decimal of at least 0")])
+        unit_price = read_amount("unit_price", unit_price, minimum=Decimal(0))
         with self._ctx.storage.unit_of_work() as uow:
             if uow.customers.get(actor.tenant, customer_id) is None:
                 raise NotFound("customer", customer_id)

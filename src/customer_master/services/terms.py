@@ -11,6 +11,7 @@ from attrs import frozen
 
 from customer_master.actor import Actor
 from customer_master.domain.effective import effective_view
+from customer_master.domain.reading import read_amount
 from customer_master.domain.terms import Installment, PaymentTerms, schedule
 from customer_master.errors import FieldError, NotFound, ValidationFailed
 from customer_master.services.base import ServiceContext
@@ -91,6 +92,4 @@ class TermsService:
 
 
 def _decimal(amount: Decimal) -> Decimal:
-    if not isinstance(amount, Decimal):
-        raise ValidationFailed([FieldError("amount", "not_a_decimal", "must be a Decimal, not a float")])
-    return amount
+    return read_amount("amount", amount)
