@@ -25,6 +25,7 @@ EventName = Literal[
     "change_request_approved",
     "change_request_rejected",
     "import_completed",
+    "audit_checkpoint",
 ]
 
 
