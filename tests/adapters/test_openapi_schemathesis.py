@@ -11,16 +11,18 @@ customer ids are replaced by a real customer's, so the rules run too, not only 4
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, ClassVar
 
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ensure_resource_availability,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    use_after_free,
 )
 
 from customer_master import Actor, CustomerMaster
@@ -117,3 +119,75 @@ def _point_at_real_records(case: Any) -> None:
 def test_every_response_matches_the_document(case: Any) -> None:
     _point_at_real_records(case)
     case.call_and_validate(headers={"X-API-Key": KEY, "Authorization": f"Bearer {KEY}"}, checks=CHECKS)
+
+
+# ---------------------------------------------------------------------------
+# Workflows: the stateful phase follows the document's links (create → read, change,
+# credit check, deactivate, audit; a change that waits → approve or reject).
+# ---------------------------------------------------------------------------
+
+STATEFUL_CHECKS = [*CHECKS, use_after_free, ensure_resource_availability]
+STATEFUL_EXAMPLES = int(os.environ.get("SCHEMATHESIS_STATEFUL_EXAMPLES", "30"))
+
+# A second tenant database whose creates apply at once, so a create answers 201 and its
+# links (read, change, credit check, deactivate, audit) are followed.
+WORKFLOW_CM, WORKFLOW_KEY, _ = _seeded()
+WORKFLOW_CM.configuration.set_approval_lane(Actor("acme", "setup", {"admin"}), "create", "green")
+workflow_schema = schemathesis.openapi.from_wsgi("/openapi.json", create_app(WORKFLOW_CM))
+
+
+class Workflows(workflow_schema.as_state_machine()):  # type: ignore[misc]
+    """schemathesis' state machine over the links, as the administrator of acme."""
+
+    created: ClassVar[set[str]] = set()
+    followed: ClassVar[list[tuple[str, str]]] = []
+
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        return {"headers": {"X-API-Key": WORKFLOW_KEY, "Authorization": f"Bearer {WORKFLOW_KEY}"}}
+
+    def before_call(self, case: Any) -> None:
+        """Most generated creates fail validation; half become a valid walk-in customer
+        (keeping the generated name), so the workflows after a create run too."""
+        if case.operation.path == "/customers" and case.method == "POST" and isinstance(case.body, dict):
+            name = case.body.get("name")
+            if len(str(case.body)) % 2 == 0:
+                plain = name if isinstance(name, str) and name.strip() else "Generated"
+                case.body = {"name": plain[:200], "kind": "individual", "legal_entity": "MY01"}
+
+    def after_call(self, response: Any, case: Any) -> None:
+        if case.operation.path == "/customers" and response.status_code == 201:
+            self.created.add(response.json()["customer"]["id"])
+        customer_id = (case.path_parameters or {}).get("customer_id")
+        if customer_id in self.created:
+            self.followed.append((case.method, case.operation.path))
+
+    def validate_response(
+        self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
+        headers = {"X-API-Key": WORKFLOW_KEY, "Authorization": f"Bearer {WORKFLOW_KEY}"}
+        case.validate_response(response, checks=STATEFUL_CHECKS, headers=headers)
+
+
+def test_the_document_links_the_workflows() -> None:
+    spec = APP.test_client().get("/openapi.json").json
+    created = spec["paths"]["/customers"]["post"]["responses"]
+    assert {"GetCustomer", "UpdateCustomer", "CheckCredit"} <= set(created["201"]["links"])
+    assert {"ApproveChangeRequest", "RejectChangeRequest"} <= set(created["202"]["links"])
+
+
+def test_workflows_following_the_links_never_break_the_document() -> None:
+    Workflows.run(
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=os.environ.get("SCHEMATHESIS_RANDOM") is None,
+        )
+    )
+    # The links were followed: customers created in the run were read or changed by id.
+    assert Workflows.created
+    assert {path for _, path in Workflows.followed} & {
+        "/customers/{customer_id}",
+        "/customers/{customer_id}/credit-check",
+    }

@@ -22,6 +22,7 @@ from customer_master.domain.search import CustomerQuery
 from customer_master.domain.serialize import Data, to_data
 from customer_master.errors import FieldError, FieldWarning, ValidationFailed
 from customer_master.services.base import Outcome
+from customer_master_http import links
 from customer_master_http.auth import current_actor, customer_master, requires
 from customer_master_http.render import change_request_data, json_response, page_links, warnings_data
 from customer_master_http.resources.base import Blueprint
@@ -106,6 +107,7 @@ class Customers(MethodView):
     )
     @blp.response(201, CustomerResultSchema, headers={**ETAG, "Location": {"schema": {"type": "string"}}})
     @blp.alt_response(202, **PENDING)
+    @blp.doc(**links.CREATED)
     def post(self, payload: dict[str, Any]) -> Any:
         """Create a customer
 
@@ -123,6 +125,7 @@ class CustomerResource(MethodView):
     @requires(None)
     @blp.response(200, CustomerSchema, headers=ETAG)
     @blp.alt_response(304, description="Not modified (If-None-Match names the current version).")
+    @blp.doc(**links.READ)
     def get(self, customer_id: str) -> Any:
         """Read a customer
 
