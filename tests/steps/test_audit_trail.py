@@ -157,7 +157,7 @@ def audit_append_only(office: Office) -> None:
     with office.cm.storage.unit_of_work() as uow:
         _only_reads_and_appends(type(uow.audit))
     service = _public_methods(AuditService)
-    assert service == {"trail", "verify", "add_note", "notes", "timeline"}
+    assert service == {"trail", "verify", "checkpoint", "add_note", "notes", "timeline"}
 
 
 @then("no part of the system offers a way to change or remove a note")
