@@ -88,22 +88,33 @@ def _position_statement() -> Any:
 POSITION = _position_statement()
 
 
+def _open_items_statements() -> tuple[Any, list[Any]]:
+    """``has_open_items`` and ``move_open_items``'s statements, built once."""
+    i, o = receivable_items.c, open_orders.c
+    tenant, customer = bindparam("tenant"), bindparam("customer_id")
+    item = exists().where(i.tenant == tenant, i.customer_id == customer, i.balance != _zero())
+    order = exists().where(o.tenant == tenant, o.customer_id == customer)
+    moves = [
+        update(table)
+        .where(table.c.tenant == bindparam("b_tenant"), table.c.customer_id == bindparam("b_source"))
+        .values(customer_id=bindparam("b_target"))
+        for table in (receivable_items, open_orders)
+    ]
+    return select(or_(item, order)), moves
+
+
+HAS_OPEN_ITEMS, MOVE_OPEN_ITEMS = _open_items_statements()
+
+
 def has_open_items(connection: Connection, tenant: str, customer_id: str) -> bool:
     """Does the customer have an open item (balance not 0) or an open order?"""
-    i, o = receivable_items.c, open_orders.c
-    item = exists().where(i.tenant == tenant, i.customer_id == customer_id, i.balance != _zero())
-    order = exists().where(o.tenant == tenant, o.customer_id == customer_id)
-    return bool(connection.execute(select(or_(item, order))).scalar())
+    return bool(connection.execute(HAS_OPEN_ITEMS, {"tenant": tenant, "customer_id": customer_id}).scalar())
 
 
 def move_open_items(connection: Connection, tenant: str, source_id: str, target_id: str) -> None:
     """Give the target every open item and order of the source (merge, R-8.2)."""
-    for table in (receivable_items, open_orders):
-        connection.execute(
-            update(table)
-            .where(table.c.tenant == tenant, table.c.customer_id == source_id)
-            .values(customer_id=target_id)
-        )
+    for statement in MOVE_OPEN_ITEMS:
+        connection.execute(statement, {"b_tenant": tenant, "b_source": source_id, "b_target": target_id})
 
 
 class SqlReceivables:

@@ -66,6 +66,11 @@ def amount(value: object, *, places: int = AMOUNT_PLACES) -> Decimal:
     """``value`` as an exact ``Decimal`` within the range every storage holds, with at
     most ``places`` decimal places (trailing zeros beyond them are dropped); raises
     ``RefusedValue`` saying what is wrong."""
+    if type(value) is Decimal and value.is_finite() and value.adjusted() < AMOUNT_INTEGER_DIGITS:
+        # The hot path (a Decimal handed to a rule): nothing to parse or compare.
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -places:
+            return value
     number = _exact(value)
     if abs(number) >= AMOUNT_LIMIT:
         raise RefusedValue("too_large", f"must be less than {AMOUNT_LIMIT:,.0f} in size")
