@@ -95,7 +95,10 @@ class CheckpointSchema(Schema):
 
     tenant = fields.String(required=True, metadata={"example": "acme"})
     sequence = fields.Integer(
-        required=True, validate=validate.Range(min=0), metadata={"description": "The head record's sequence."}
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "The head record's sequence."},
     )
     hash = fields.String(
         required=True, validate=validate.Length(max=128), metadata={"description": "The head record's hash."}
