@@ -273,6 +273,20 @@ Feature: Creating and changing customers
       | name     | an escape character        | name     |
       | salesperson | half of a surrogate pair | salesperson |
 
+  @R-3.3
+  Scenario Outline: A custom value beyond what every storage keeps is refused at its field
+    Given the tenant has a custom field "<field>" of type "<type>"
+    And a new company customer "Acme Trading Sdn Bhd" of MY01 with e-mail "ap@acme.example"
+    And its custom field "<field>" is <value>
+    When the customer is saved
+    Then the customer is rejected with an error "invalid" at "metadata.<field>"
+    And nothing was stored
+
+    Examples:
+      | field     | type    | value                                   |
+      | turnover  | number  | 1e400                                   |
+      | headcount | integer | 100000000000000000000000000000000000000 |
+
   @R-3.4
   Scenario Outline: A credit limit above 1,000,000 is saved with a warning
     Given a new company customer "Acme Trading Sdn Bhd" of MY01 with e-mail "ap@acme.example"
