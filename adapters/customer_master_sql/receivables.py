@@ -12,6 +12,7 @@ Feeding methods (``add_item``, ``add_order``, ``move``…) mirror the in-memory 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -56,36 +57,41 @@ def _zero() -> Any:
     return literal(Decimal(0), Amount())
 
 
-def _position_statement() -> Any:
+def _position_statement(itemized: bool = False) -> Any:
     """Rows ``(part, currency, a, b, oldest)`` for ``:tenant``, ``:customer_id`` and
     ``:entity``: part ``i`` has the invoice balances (a), unapplied credits (b) and oldest
-    unpaid due date; part ``o`` the open orders (a)."""
+    unpaid due date; part ``o`` the open orders (a). Summed per currency, or with
+    ``itemized`` one row an item (for what SQLite cannot sum, ``SqlReceivables.position``)."""
     i, o = receivable_items.c, open_orders.c
     tenant, customer_id, entity = (
         bindparam(name, type_=String()) for name in ("tenant", "customer_id", "entity")
     )
     is_invoice = i.kind == "invoice"
-    items = (
-        select(
-            literal("i").label("part"),
-            i.currency,
-            func.sum(case((is_invoice, i.balance), else_=_zero())).label("a"),
-            func.sum(case((is_invoice, _zero()), else_=i.balance)).label("b"),
-            func.min(case((and_(is_invoice, i.balance > _zero()), i.due_date), else_=null())).label("oldest"),
-        )
-        .where(i.tenant == tenant, i.customer_id == customer_id, i.entity == entity, i.balance != _zero())
-        .group_by(i.currency)
+
+    def total(value: Any) -> Any:
+        return value if itemized else func.sum(value)
+
+    oldest = case((and_(is_invoice, i.balance > _zero()), i.due_date), else_=null())
+    items = select(
+        literal("i").label("part"),
+        i.currency,
+        total(case((is_invoice, i.balance), else_=_zero())).label("a"),
+        total(case((is_invoice, _zero()), else_=i.balance)).label("b"),
+        (oldest if itemized else func.min(oldest)).label("oldest"),
+    ).where(i.tenant == tenant, i.customer_id == customer_id, i.entity == entity, i.balance != _zero())
+    orders = select(literal("o"), o.currency, total(o.amount), _zero(), cast(null(), Date)).where(
+        o.tenant == tenant, o.customer_id == customer_id, o.entity == entity
     )
-    orders = (
-        select(literal("o"), o.currency, func.sum(o.amount), _zero(), cast(null(), Date))
-        .where(o.tenant == tenant, o.customer_id == customer_id, o.entity == entity)
-        .group_by(o.currency)
-    )
-    return union_all(items, orders)
+    if itemized:
+        return union_all(items, orders)
+    return union_all(items.group_by(i.currency), orders.group_by(o.currency))
 
 
 # Built once: the credit check's hot path pays only for running it.
 POSITION = _position_statement()
+# SQLite sums amounts as 64-bit millionths: past 9.2 × 10^12 a customer's items are
+# added up here instead (each item is within the range every storage keeps, ADR 0022).
+POSITION_ITEMS = _position_statement(itemized=True)
 
 
 def _open_items_statements() -> tuple[Any, list[Any]]:
@@ -130,6 +136,7 @@ class SqlReceivables:
         self._engine = engine
         self._reads = reads
         self._position = reads.prepare(POSITION)
+        self._position_items = reads.prepare(POSITION_ITEMS)
         self.rates = rates
         self.rate_date = today
 
@@ -213,7 +220,12 @@ class SqlReceivables:
         on: date | None = None,
     ) -> ReceivablesPosition:
         parameters = {"tenant": tenant, "customer_id": customer_id, "entity": entity}
-        rows = self._reads.rows(self._position, parameters)
+        try:
+            rows = self._reads.rows(self._position, parameters)
+        except sqlite3.OperationalError as overflow:
+            if "integer overflow" not in str(overflow):
+                raise
+            rows = self._reads.rows(self._position_items, parameters)
         rates, day = rates or self.rates, on or self.rate_date or date.today()
 
         def convert(amount: Decimal, held: str) -> Decimal:

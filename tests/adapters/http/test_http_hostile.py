@@ -10,6 +10,7 @@ query parameter (was 500 on PostgreSQL, stored on SQLite), a body nested 2,000 d
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,19 @@ def test_gunicorn_is_configured_with_request_limits() -> None:
     assert captured["limit_request_line"] == 8190
     assert captured["limit_request_field_size"] == 8190
     assert captured["limit_request_fields"] == 100
+
+
+def test_many_large_open_items_are_summed_exactly(api: Api, customer: str) -> None:
+    """Each amount within the range, their sum past what SQLite sums as 64-bit millionths
+    (9.2 × 10^12): the credit check adds them up exactly (was an integer overflow, 500)."""
+    for n in range(12):
+        posted = api.post(
+            f"/customers/{customer}/invoices", {**INVOICE, "number": f"INV-{n}", "amount": "999999999999.99"}
+        )
+        assert posted.status_code == 201, posted.json
+
+    check = api.post(f"/customers/{customer}/credit-check", {"entity": "MY01", "amount": "1"})
+
+    assert check.status_code == 200, check.json
+    assert Decimal(check.json["exposure"]["receivables"]) == Decimal("999999999999.99") * 12
+    assert check.json["outcome"] == "blocked"
