@@ -87,6 +87,12 @@ WRITES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/configuration/roles/{role}"): {"permissions": ["customer.read"]},
     ("PUT", "/configuration/approval-lanes/{operation}"): {"lane": "green"},
     ("PUT", "/configuration/approval-steps/{lane}"): {"steps": [["controller"]]},
+    ("POST", "/audit/verify"): {
+        "tenant": "acme",
+        "sequence": 0,
+        "hash": "",
+        "taken_at": "2026-03-01T00:00:00+00:00",
+    },
 }
 PATH_VALUES = {
     "code": "TH01",
