@@ -132,6 +132,23 @@ def wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float = 
     raise SystemExit("the server did not come up in time")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the server and its workers, from /proc
+    (0 where there is no /proc): on a shared machine, requests a CPU second of the server
+    is the figure that does not depend on what else runs."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        process, parent = int(stat.parent.name), int(fields[1])
+        if process == pid or parent == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 # ---------------------------------------------------------------------------
 # Load generators
 # ---------------------------------------------------------------------------
@@ -257,13 +274,20 @@ def main() -> None:
         f"storage {safe_url}; gunicorn {args.workers} workers; load: {generator}, "
         f"{args.connections} connections, {args.seconds:g} s each; {os.cpu_count()} CPUs"
     )
-    with server(url, port, args.workers):
+    with server(url, port, args.workers) as process:
         for target in targets:
             run = with_wrk if use_wrk else with_python
             run(port, target, min(2.0, args.seconds), args.connections)  # warm-up
+            cpu = server_cpu_seconds(process.pid)
             figures = run(port, target, args.seconds, args.connections)
+            used = server_cpu_seconds(process.pid) - cpu
             latency = f"  ({figures.latency_ms})" if figures.latency_ms else ""
             print(f"{target.label:<36} {figures.per_second:>10,.0f} req/s   errors {figures.errors}{latency}")
+            if used > 0:
+                print(
+                    f"{'':<36} {figures.requests / used:>10,.0f} req per server CPU second "
+                    f"({used:.1f} s of CPU in {figures.seconds:.1f} s)"
+                )
     shutil.rmtree(workdir, ignore_errors=True)
 
 

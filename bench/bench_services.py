@@ -20,12 +20,15 @@ from customer_master.domain.receivables import OpenItem, OpenOrder
 
 
 def rate(label: str, call: Callable[[int], object], seconds: float) -> None:
-    count, start = 0, time.perf_counter()
+    """Calls a second by the wall clock, and by this process's CPU time (on a loaded,
+    shared machine the wall clock includes waiting for a core)."""
+    count, start, cpu = 0, time.perf_counter(), time.process_time()
     while (elapsed := time.perf_counter() - start) < seconds:
         for _ in range(200):
             call(count)
             count += 1
-    print(f"{label:<48} {count / elapsed:>12,.0f} /s")
+    used = time.process_time() - cpu
+    print(f"{label:<48} {count / elapsed:>12,.0f} /s   ({count / used:,.0f} /s of CPU time)")
 
 
 def main() -> None:

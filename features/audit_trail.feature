@@ -167,6 +167,29 @@ Feature: Every change leaves a record nobody can change, and each customer has a
     When ines verifies the audit trail
     Then verification fails at record 4, because "a record is missing"
 
+  @R-11.2
+  Scenario: Removing the newest records is found against a checkpoint kept outside the trail
+    Given ines took a checkpoint of the audit trail
+    And someone removes audit record 5, straight in storage
+    When ines verifies the audit trail
+    Then the audit trail is intact, with 4 records checked
+    When ines verifies the audit trail against the checkpoint
+    Then verification fails at record 5, because "missing tail"
+
+  @R-11.2
+  Scenario: A newest record replaced by another is found against the checkpoint
+    Given ines took a checkpoint of the audit trail
+    And someone removes audit record 5, straight in storage
+    And ana adds the legal entity TH01, which is recorded as record 5
+    When ines verifies the audit trail against the checkpoint
+    Then verification fails at record 5, because "forged"
+
+  @R-11.2
+  Scenario: An emptied trail is reported, never called intact
+    Given someone removes every audit record, straight in storage
+    When ines verifies the audit trail
+    Then verification fails at record 1, because "the tenant has customers but no audit record"
+
   @R-11.2 @R-4.4
   Scenario: Erasing a personal value together with its salt leaves the trail intact
     Given audit record 4 holds the e-mail address "ar@acme-trading-sdn-bhd.example"

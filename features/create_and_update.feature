@@ -244,6 +244,49 @@ Feature: Creating and changing customers
   # Warnings
   # -------------------------------------------------------------------------
 
+  @R-3.3
+  Scenario Outline: An amount beyond what every storage keeps exactly is refused at its field
+    Given a new company customer "Acme Trading Sdn Bhd" of MY01 with e-mail "ap@acme.example"
+    And its credit limit is "<limit>"
+    When the customer is saved
+    Then the customer is rejected with an error "<code>" at "credit_limit"
+    And nothing was stored
+
+    Examples:
+      | limit             | code            |
+      | 1e400             | too_large       |
+      | 1,000,000,000,000 | too_large       |
+      | 12.1234567        | too_many_places |
+      | NaN               | not_a_decimal   |
+
+  @R-3.3
+  Scenario Outline: Text holding a control character is refused at its field
+    Given a new company customer "Acme Trading Sdn Bhd" of MY01 with e-mail "ap@acme.example"
+    And its <field> holds <character>
+    When the customer is saved
+    Then the customer is rejected with an error "control_character" at "<path>"
+    And nothing was stored
+
+    Examples:
+      | field    | character                  | path     |
+      | name     | a NUL character            | name     |
+      | name     | an escape character        | name     |
+      | salesperson | half of a surrogate pair | salesperson |
+
+  @R-3.3
+  Scenario Outline: A custom value beyond what every storage keeps is refused at its field
+    Given the tenant has a custom field "<field>" of type "<type>"
+    And a new company customer "Acme Trading Sdn Bhd" of MY01 with e-mail "ap@acme.example"
+    And its custom field "<field>" is <value>
+    When the customer is saved
+    Then the customer is rejected with an error "invalid" at "metadata.<field>"
+    And nothing was stored
+
+    Examples:
+      | field     | type    | value                                   |
+      | turnover  | number  | 1e400                                   |
+      | headcount | integer | 100000000000000000000000000000000000000 |
+
   @R-3.4
   Scenario Outline: A credit limit above 1,000,000 is saved with a warning
     Given a new company customer "Acme Trading Sdn Bhd" of MY01 with e-mail "ap@acme.example"

@@ -13,7 +13,8 @@ import getpass
 import json
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -21,6 +22,8 @@ from rich.console import Console
 
 from customer_master.actor import Actor
 from customer_master.app import CustomerMaster
+from customer_master.domain import bounds
+from customer_master.domain.checkpoint import Checkpoint
 from customer_master.errors import ValidationFailed
 from customer_master_cli import output
 from customer_master_cli.approvals_cmd import approvals
@@ -97,13 +100,11 @@ def admin(tenant: str, user: str) -> Actor:
 
 
 def decimal_value(value: str, name: str) -> Decimal:
+    """An amount or quantity option read by the core's one rule (``bounds.amount``)."""
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        fail(f"{name} must be a decimal number, e.g. 1250.00 (got {value!r})")
-    if not number.is_finite():
-        fail(f"{name} must be a finite number")
-    return number
+        return bounds.amount(value)
+    except bounds.RefusedValue as refused:
+        fail(f"{name} {refused} (got {value[:40]!r})")
 
 
 def fail(message: str) -> NoReturn:
@@ -274,20 +275,64 @@ def audit() -> None:
 
 @audit.command("verify")
 @tenant_options
+@click.option(
+    "--against",
+    "checkpoint_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="A checkpoint file (`audit checkpoint --output`): the trail must still reach its record.",
+)
 @click.pass_context
-def audit_verify(ctx: click.Context, tenant: str, user: str) -> None:
-    """Verify the tenant's audit hash chain; exit code 1 when a record does not hold.
+def audit_verify(ctx: click.Context, tenant: str, user: str, checkpoint_file: str | None) -> None:
+    """Verify the tenant's audit hash chain; exit code 1 when a record does not hold,
+    the trail is empty while customers exist, or (with --against) its tail was cut,
+    emptied or forged since the checkpoint.
 
     \b
     Example:
       customer-master audit verify --tenant acme
+      customer-master audit verify --tenant acme --against acme-checkpoint.json
     """
+    against = read_checkpoint(checkpoint_file) if checkpoint_file else None
     with opened(ctx) as master:
-        report = master.audit.verify(admin(tenant, user))
+        report = master.audit.verify(admin(tenant, user), against=against)
     if report.is_intact:
-        click.echo(f"audit trail of {tenant} intact: {report.checked} records verified")
+        anchor = f", reaching the checkpoint's record {against.sequence}" if against else ""
+        click.echo(f"audit trail of {tenant} intact: {report.checked} records verified{anchor}")
         return
     fail(f"audit trail of {tenant} broken at record {report.first_broken}: {report.reason}")
+
+
+@audit.command("checkpoint")
+@tenant_options
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the checkpoint to this file (keep it away from the database).",
+)
+@click.pass_context
+def audit_checkpoint(ctx: click.Context, tenant: str, user: str, output: str | None) -> None:
+    """Anchor the tenant's audit chain: print its head (sequence and hash), write it to
+    --output and send it as an `audit_checkpoint` event through the outbox.
+
+    \b
+    Example:
+      customer-master audit checkpoint --tenant acme --output acme-checkpoint.json
+    """
+    with opened(ctx) as master:
+        taken = master.audit.checkpoint(admin(tenant, user))
+    text = json.dumps(taken.to_data(), indent=2)
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    click.echo(text)
+
+
+def read_checkpoint(path: str) -> Checkpoint:
+    """A checkpoint file read back; a file that is not one is a clear refusal."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        fail(f"{path} is not a checkpoint file: {error}")
+    return Checkpoint.from_data(data)
 
 
 # ---------------------------------------------------------------------------

@@ -13,6 +13,8 @@ require("http", "gunicorn", needed_by="serving the API")
 
 from gunicorn.app.base import BaseApplication  # noqa: E402
 
+from customer_master_http.limits import GUNICORN_LIMITS  # noqa: E402
+
 
 class ApiServer(BaseApplication):  # type: ignore[misc]
     """gunicorn running ``create_app(url=...)``; each worker builds its own app, so no
@@ -43,6 +45,7 @@ def run_gunicorn(url: str, bind: str, *, workers: int, threads: int = 1, access_
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "customer-master",
+        **GUNICORN_LIMITS,
     }
     # The admin's session cookies are signed with one key shared by every worker.
     os.environ.setdefault("CUSTOMER_MASTER_SECRET_KEY", secrets.token_hex(32))

@@ -10,12 +10,14 @@ from typing import Any
 
 import swagger_ui_bundle
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask
+from flask import Flask, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from customer_master.app import CustomerMaster
+from customer_master.errors import ValidationFailed
 from customer_master_http.auth import EXTENSION, SECURITY, SECURITY_SCHEMES
+from customer_master_http.limits import MAX_BODY, parameter_problems
 from customer_master_http.problems import PROBLEM_JSON, register_error_handlers
 from customer_master_http.resources import BLUEPRINTS
 from customer_master_http.schemas.common import Money, ProblemSchema
@@ -81,10 +83,11 @@ def create_app(cm: CustomerMaster | None = None, url: str | None = None) -> Flas
         OPENAPI_SWAGGER_UI_CONFIG={"persistAuthorization": True, "displayRequestDuration": True},
         API_SPEC_OPTIONS={"info": {"description": DESCRIPTION}, "security": SECURITY},
         # Large enough for a document at the attachment limit (R-16.6) and its envelope.
-        MAX_CONTENT_LENGTH=max(16 * 1024 * 1024, master.attachments.limit + 1024 * 1024),
+        MAX_CONTENT_LENGTH=max(MAX_BODY, master.attachments.limit + 1024 * 1024),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = master
+    app.before_request(_refuse_unreadable_parameters)
     app.register_blueprint(_swagger_assets())
     api = CustomerMasterApi(app)
     api.register_field(Money, None, None)
@@ -113,6 +116,15 @@ def _statement_ports() -> dict[str, Any]:
     except ImportError:
         return {}
     return ports_from_env()
+
+
+def _refuse_unreadable_parameters() -> None:
+    """Query parameters and path segments are text like any field: a NUL or another
+    control character is refused with the parameter named (``limits.py``)."""
+    given = [*request.args.items(multi=True), *(request.view_args or {}).items()]
+    errors = parameter_problems((name, str(value)) for name, value in given)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _swagger_assets() -> FlaskBlueprint:

@@ -5,10 +5,13 @@ found). Presentation only: no rule is decided here."""
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
 from flask import Response
 
 from customer_master.domain.access import DEFAULT_ROLE_PERMISSIONS
@@ -16,6 +19,7 @@ from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import AuditRecord, ChainReport
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.credit import CreditDecision
+from customer_master.domain.customer import Customer
 from customer_master.domain.pricing import PriceResolution
 from customer_master.domain.serialize import Data, to_data
 from customer_master.domain.terms import terms_to_dict
@@ -96,9 +100,39 @@ def page_links(next_cursor: str | None, base_url: str, args: dict[str, Any]) -> 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON response built by hand (for alternative responses such as 202)."""
-    return Response(
-        json.dumps(data, default=_plain), status=status, headers=headers, mimetype="application/json"
-    )
+    return Response(json_bytes(data), status=status, headers=headers, mimetype="application/json")
+
+
+def json_bytes(data: Any) -> bytes:
+    """``data`` as JSON: orjson (several times faster, ADR 0018), the standard encoder
+    for what orjson refuses (an integer beyond 64 bits)."""
+    try:
+        return orjson.dumps(data, default=_plain)
+    except TypeError:
+        return json.dumps(data, default=_plain).encode()
+
+
+# The body of GET /customers/{id} by (tenant, id): kept with the customer object it was
+# rendered from, and reused while the storage hands out that same object (its decoded
+# customers are kept by version, so a change gives a new object and a new body).
+_BODIES: OrderedDict[tuple[str, str], tuple[object, bytes]] = OrderedDict()
+_BODIES_SIZE = 4096
+_BODIES_LOCK = threading.Lock()
+
+
+def customer_body(customer: Customer) -> bytes:
+    """The JSON of ``customer`` as ``to_data`` writes it, rendered once per object."""
+    key = (customer.tenant, customer.id)
+    held = _BODIES.get(key)
+    if held is not None and held[0] is customer:
+        return held[1]
+    body = json_bytes(to_data(customer))
+    with _BODIES_LOCK:
+        _BODIES[key] = (customer, body)
+        _BODIES.move_to_end(key)
+        if len(_BODIES) > _BODIES_SIZE:
+            _BODIES.popitem(last=False)
+    return body
 
 
 def _plain(value: object) -> object:

@@ -16,6 +16,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields
 
 from customer_master.errors import FieldError, ValidationFailed
+from customer_master_http.limits import body_problem
 from customer_master_http.schemas.common import Money
 
 CUSTOMER = "The customer's code (CUS-0001) or id."
@@ -44,7 +45,7 @@ def json_schema(schema: Schema) -> dict[str, Any]:
 
 
 def _json_numbers(value: Any) -> Any:
-    """Limits written as decimals (``Money``'s ±10^15) as JSON numbers."""
+    """Limits written as decimals (``Money``'s ±10^12) as JSON numbers."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
@@ -56,7 +57,11 @@ def _json_numbers(value: Any) -> Any:
 
 def load(schema: Schema, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The call's arguments read by the schema, exact numbers kept: a JSON number arrives
-    here as a float, and is read as the decimal it was written as (its shortest form)."""
+    here as a float, and is read as the decimal it was written as (its shortest form).
+    A control character in any text is refused first, as over HTTP (``limits.py``)."""
+    unreadable = body_problem(dict(arguments))
+    if unreadable:
+        raise ValidationFailed(unreadable)
     try:
         loaded: dict[str, Any] = schema.load(_exact(dict(arguments)))
     except ValidationError as error:

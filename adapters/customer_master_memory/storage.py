@@ -830,6 +830,9 @@ class MemoryLookups:
     def customer(self, tenant: str, customer_id: str) -> Customer | None:
         return self._state.customers.get((tenant, customer_id))
 
+    def api_key(self, key_id: str) -> ApiKey | None:
+        return self._state.api_keys.get(key_id)
+
 
 class MemoryStorage:
     """The in-memory storage adapter."""

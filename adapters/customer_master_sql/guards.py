@@ -11,6 +11,14 @@ commits), and only if it leaves every column but ``changes`` and ``personal`` as
 — the hash above all, so ``verify`` still proves that nothing but personal values and
 their salts were blanked. An UPDATE of a note passes only under the same permit and
 only to set its text to ``[erased]``. DELETE stays refused.
+
+TRUNCATE fires no row trigger. On PostgreSQL a statement-level ``BEFORE TRUNCATE``
+trigger refuses it (``create_truncate_guards``, revision 0010). MariaDB/MySQL have no
+TRUNCATE trigger: there ``cm_append_only_anchors``, a table that is never written, refers
+to each guarded table by a foreign key, and InnoDB refuses to truncate (or drop) a table
+referred to (unless ``foreign_key_checks`` is turned off, which needs no privilege
+either: checkpoints catch that, decision 0023). SQLite has no TRUNCATE: ``DELETE``
+without ``WHERE`` fires the row triggers.
 """
 
 from __future__ import annotations
@@ -127,8 +135,10 @@ def _drop_trigger(connection: Connection, table: str, operation: str) -> None:
 
 
 def drop_guards(connection: Connection) -> None:
-    """Remove the triggers (for emptying scratch test databases, and downgrades)."""
+    """Remove the triggers (for emptying scratch test databases, and downgrades), the
+    TRUNCATE triggers with them (they use the same function)."""
     dialect = connection.dialect.name
+    drop_truncate_guards(connection)
     for table in GUARDED:
         for operation in ("UPDATE", "DELETE"):
             _drop_trigger(connection, table, operation)
@@ -158,3 +168,25 @@ def _trigger(dialect: str, table: str, operation: str) -> str:
         f"CREATE TRIGGER {name} BEFORE {operation} ON {table} FOR EACH ROW "
         f"SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '{table}: {MESSAGE}'"
     )
+
+
+def create_truncate_guards(connection: Connection) -> None:
+    """PostgreSQL: refuse TRUNCATE of the guarded tables with a statement-level trigger
+    (elsewhere nothing to create: see the module's docstring)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in GUARDED:
+        connection.execute(
+            text(
+                f"CREATE TRIGGER {_name(table, 'TRUNCATE')} BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION cm_refuse_change()"
+            )
+        )
+
+
+def drop_truncate_guards(connection: Connection) -> None:
+    """Remove the TRUNCATE triggers (downgrade)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in GUARDED:
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {_name(table, 'TRUNCATE')} ON {table}"))

@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import String, Text, bindparam, cast, select, type_coerce
 
+from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
 from customer_master_sql import mapping
 from customer_master_sql.driver import DriverReads
-from customer_master_sql.tables import customers, tenant_configs
+from customer_master_sql.tables import api_keys, customers, tenant_configs
 
 if TYPE_CHECKING:
     from customer_master_sql.storage import SqlStorage
@@ -51,6 +52,8 @@ class SqlLookups:
         document = cast(c.document, Text) if is_postgresql else type_coerce(c.document, Text)
         self._customer = reads.prepare(select(c.version, document).where(c.tenant == tenant, c.id == key))
         self._version = reads.prepare(select(t.version).where(t.tenant == tenant))
+        self._api_key = reads.prepare(select(api_keys).where(api_keys.c.id == key))
+        self._api_key_columns = tuple(column.name for column in api_keys.columns)
         self._customers: dict[tuple[str, str], tuple[int, Customer]] = {}
         self._lock = threading.Lock()
 
@@ -63,6 +66,20 @@ class SqlLookups:
             return cached
         with self._storage.unit_of_work() as uow:  # loads and caches it
             return uow.configuration.get(tenant)
+
+    def api_key(self, key_id: str) -> ApiKey | None:
+        """The key from the storage's key cache (``KeyCache``), else read and kept."""
+        cache = self._storage.api_key_cache
+        cached = cache.get(key_id)
+        if cached is not None:
+            return cached
+        found = self._reads.rows(self._api_key, {"key": key_id})
+        if not found:
+            return None
+        key = mapping.api_key_from(dict(zip(self._api_key_columns, found[0], strict=True)))
+        if self._reads.committed_only:
+            cache.keep(key)
+        return key
 
     def customer(self, tenant: str, customer_id: str) -> Customer | None:
         found = self._reads.rows(self._customer, {"tenant": tenant, "key": customer_id})

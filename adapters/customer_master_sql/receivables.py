@@ -12,6 +12,7 @@ Feeding methods (``add_item``, ``add_order``, ``move``…) mirror the in-memory 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -59,54 +60,70 @@ def _zero() -> Any:
     return literal(Decimal(0), Amount())
 
 
-def _position_statement() -> Any:
+def _position_statement(itemized: bool = False) -> Any:
     """Rows ``(part, currency, a, b, oldest)`` for ``:tenant``, ``:customer_id`` and
     ``:entity``: part ``i`` has the invoice balances (a), unapplied credits (b) and oldest
-    unpaid due date; part ``o`` the open orders (a)."""
+    unpaid due date; part ``o`` the open orders (a). Summed per currency, or with
+    ``itemized`` one row an item (for what SQLite cannot sum, ``SqlReceivables.position``)."""
     i, o = receivable_items.c, open_orders.c
     tenant, customer_id, entity = (
         bindparam(name, type_=String()) for name in ("tenant", "customer_id", "entity")
     )
     is_invoice = i.kind == "invoice"
-    items = (
-        select(
-            literal("i").label("part"),
-            i.currency,
-            func.sum(case((is_invoice, i.balance), else_=_zero())).label("a"),
-            func.sum(case((is_invoice, _zero()), else_=i.balance)).label("b"),
-            func.min(case((and_(is_invoice, i.balance > _zero()), i.due_date), else_=null())).label("oldest"),
-        )
-        .where(i.tenant == tenant, i.customer_id == customer_id, i.entity == entity, i.balance != _zero())
-        .group_by(i.currency)
+
+    def total(value: Any) -> Any:
+        return value if itemized else func.sum(value)
+
+    oldest = case((and_(is_invoice, i.balance > _zero()), i.due_date), else_=null())
+    items = select(
+        literal("i").label("part"),
+        i.currency,
+        total(case((is_invoice, i.balance), else_=_zero())).label("a"),
+        total(case((is_invoice, _zero()), else_=i.balance)).label("b"),
+        (oldest if itemized else func.min(oldest)).label("oldest"),
+    ).where(i.tenant == tenant, i.customer_id == customer_id, i.entity == entity, i.balance != _zero())
+    orders = select(literal("o"), o.currency, total(o.amount), _zero(), cast(null(), Date)).where(
+        o.tenant == tenant, o.customer_id == customer_id, o.entity == entity
     )
-    orders = (
-        select(literal("o"), o.currency, func.sum(o.amount), _zero(), cast(null(), Date))
-        .where(o.tenant == tenant, o.customer_id == customer_id, o.entity == entity)
-        .group_by(o.currency)
-    )
-    return union_all(items, orders)
+    if itemized:
+        return union_all(items, orders)
+    return union_all(items.group_by(i.currency), orders.group_by(o.currency))
 
 
 # Built once: the credit check's hot path pays only for running it.
 POSITION = _position_statement()
+# SQLite sums amounts as 64-bit millionths: past 9.2 × 10^12 a customer's items are
+# added up here instead (each item is within the range every storage keeps, ADR 0022).
+POSITION_ITEMS = _position_statement(itemized=True)
+
+
+def _open_items_statements() -> tuple[Any, list[Any]]:
+    """``has_open_items`` and ``move_open_items``'s statements, built once."""
+    i, o = receivable_items.c, open_orders.c
+    tenant, customer = bindparam("tenant"), bindparam("customer_id")
+    item = exists().where(i.tenant == tenant, i.customer_id == customer, i.balance != _zero())
+    order = exists().where(o.tenant == tenant, o.customer_id == customer)
+    moves = [
+        update(table)
+        .where(table.c.tenant == bindparam("b_tenant"), table.c.customer_id == bindparam("b_source"))
+        .values(customer_id=bindparam("b_target"))
+        for table in (receivable_items, open_orders)
+    ]
+    return select(or_(item, order)), moves
+
+
+HAS_OPEN_ITEMS, MOVE_OPEN_ITEMS = _open_items_statements()
 
 
 def has_open_items(connection: Connection, tenant: str, customer_id: str) -> bool:
     """Does the customer have an open item (balance not 0) or an open order?"""
-    i, o = receivable_items.c, open_orders.c
-    item = exists().where(i.tenant == tenant, i.customer_id == customer_id, i.balance != _zero())
-    order = exists().where(o.tenant == tenant, o.customer_id == customer_id)
-    return bool(connection.execute(select(or_(item, order))).scalar())
+    return bool(connection.execute(HAS_OPEN_ITEMS, {"tenant": tenant, "customer_id": customer_id}).scalar())
 
 
 def move_open_items(connection: Connection, tenant: str, source_id: str, target_id: str) -> None:
     """Give the target every open item and order of the source (merge, R-8.2)."""
-    for table in (receivable_items, open_orders):
-        connection.execute(
-            update(table)
-            .where(table.c.tenant == tenant, table.c.customer_id == source_id)
-            .values(customer_id=target_id)
-        )
+    for statement in MOVE_OPEN_ITEMS:
+        connection.execute(statement, {"b_tenant": tenant, "b_source": source_id, "b_target": target_id})
 
 
 class SqlReceivables:
@@ -124,6 +141,7 @@ class SqlReceivables:
         self.read_engine = read_engine or engine
         self._reads = reads
         self._position = reads.prepare(POSITION)
+        self._position_items = reads.prepare(POSITION_ITEMS)
         self.rates = rates
         self.rate_date = today
 
@@ -289,7 +307,12 @@ class SqlReceivables:
         on: date | None = None,
     ) -> ReceivablesPosition:
         parameters = {"tenant": tenant, "customer_id": customer_id, "entity": entity}
-        rows = self._reads.rows(self._position, parameters)
+        try:
+            rows = self._reads.rows(self._position, parameters)
+        except sqlite3.OperationalError as overflow:
+            if "integer overflow" not in str(overflow):
+                raise
+            rows = self._reads.rows(self._position_items, parameters)
         rates, day = rates or self.rates, on or self.rate_date or date.today()
 
         def convert(amount: Decimal, held: str) -> Decimal:

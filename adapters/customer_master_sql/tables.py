@@ -320,6 +320,32 @@ audit_customers = Table(
     **MYSQL_OPTIONS,
 )
 
+# A table that is never written: its foreign keys make the append-only tables parents,
+# and InnoDB refuses TRUNCATE (and DROP) of a table another table's foreign key refers
+# to, where MariaDB/MySQL have no TRUNCATE trigger (docs/decisions/0023).
+append_only_anchors = Table(
+    "cm_append_only_anchors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("tenant", String(ID)),
+    Column("audit_sequence", Integer),
+    Column("entry_customer_id", String(ID)),
+    Column("entry_sequence", Integer),
+    Column("note_row_id", AutoId()),
+    ForeignKeyConstraint(
+        ["tenant", "audit_sequence"],
+        ["cm_audit_log.tenant", "cm_audit_log.sequence"],
+        name="fk_cm_append_only_anchors_audit_log",
+    ),
+    ForeignKeyConstraint(
+        ["tenant", "entry_customer_id", "entry_sequence"],
+        ["cm_audit_customers.tenant", "cm_audit_customers.customer_id", "cm_audit_customers.sequence"],
+        name="fk_cm_append_only_anchors_audit_customers",
+    ),
+    ForeignKeyConstraint(["note_row_id"], ["cm_notes.row_id"], name="fk_cm_append_only_anchors_notes"),
+    **MYSQL_OPTIONS,
+)
+
 outbox = Table(
     "cm_outbox",
     metadata,

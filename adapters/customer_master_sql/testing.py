@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import URL, make_url
 
 from customer_master_sql.engine import make_engine, parse_url
-from customer_master_sql.guards import create_guards, drop_guards
+from customer_master_sql.guards import create_guards, create_truncate_guards, drop_guards
 from customer_master_sql.schema import migrate
 from customer_master_sql.tables import metadata
 
@@ -74,6 +74,7 @@ def wipe(engine: Engine) -> None:
         for table in reversed(metadata.sorted_tables):
             connection.execute(delete(table))
         create_guards(connection)
+        create_truncate_guards(connection)
         connection.commit()
 
 

@@ -118,6 +118,14 @@ def import_completed(event: Event, summary: Mapping[str, Any]) -> None:
     """A bulk import finished; ``summary`` has the created/updated/skipped/failed counts."""
 
 
+@hookspec
+def audit_checkpoint(event: Event, checkpoint: Mapping[str, Any]) -> None:
+    """An operator anchored the tenant's audit chain (R-11.2): ``checkpoint`` has the
+    ``tenant``, the head's ``sequence`` and ``hash`` and ``taken_at``. Keep it outside
+    the customer master's database; ``audit verify --against`` checks the trail still
+    reaches that record."""
+
+
 # ---------------------------------------------------------------------------
 # Questions the core asks host modules
 # ---------------------------------------------------------------------------

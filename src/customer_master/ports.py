@@ -574,6 +574,11 @@ class Lookups(Protocol):
     def customer(self, tenant: str, customer_id: str) -> Customer | None:
         """The stored customer, or ``None``."""
 
+    def api_key(self, key_id: str) -> ApiKey | None:
+        """The stored API key with this id, or ``None`` (authentication reads one a
+        request). An adapter may keep keys briefly: a revocation made through another
+        process then takes effect within that time, one made through this storage at once."""
+
 
 class Storage(Protocol):
     """What a storage adapter gives the façade: units of work and the stores of

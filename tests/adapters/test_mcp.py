@@ -162,7 +162,7 @@ def test_refusals_and_bad_input_are_tool_errors_with_reasons(tenant: tuple[str, 
                     client, "check_credit", {"customer": "CUS-0001", "entity": "MY01", "amount": "lots"}
                 )
                 assert bad.is_error
-                assert "amount: Not a valid number" in text(bad)
+                assert "amount: 'lots' must be a decimal number" in text(bad)
                 missing = await call(client, "get_customer", {"customer": "CUS-9999"})
                 assert missing.is_error
                 assert "CUS-9999" in text(missing)

@@ -28,6 +28,7 @@ from customer_master import Actor, CustomerMaster, CustomerMasterError, Validati
 from customer_master.clock import FixedClock
 from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.audit import AuditRecord
+from customer_master.domain.checkpoint import Checkpoint
 from customer_master.domain.customer import Customer
 from customer_master.domain.events import Event
 from customer_master.domain.search import CustomerQuery
@@ -173,6 +174,7 @@ class Office:
     baseline: Snapshot | None = None  # state before the last thing someone asked for
     requests_before: int = 0  # how many change requests the tenant had then
     listener: ChangeRequestListener | None = None
+    checkpoint: Checkpoint | None = None  # the audit checkpoint someone took
 
     @property
     def tenant(self) -> str:

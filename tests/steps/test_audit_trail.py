@@ -157,7 +157,7 @@ def audit_append_only(office: Office) -> None:
     with office.cm.storage.unit_of_work() as uow:
         _only_reads_and_appends(type(uow.audit))
     service = _public_methods(AuditService)
-    assert service == {"trail", "verify", "add_note", "notes", "timeline"}
+    assert service == {"trail", "verify", "checkpoint", "add_note", "notes", "timeline"}
 
 
 @then("no part of the system offers a way to change or remove a note")
@@ -315,6 +315,30 @@ def edits_reseals_and_relinks(office: Office, what: str, sequence: str, followin
 def removes_record(office: Office, sequence: int) -> None:
     _rewrite(office, sequence, None)
     assert sequence not in [r.sequence for r in _records(office)]
+
+
+@given(parsers.parse("{who} took a checkpoint of the audit trail"))
+def took_checkpoint(office: Office, who: str) -> None:
+    office.checkpoint = office.cm.audit.checkpoint(office.person(who))
+    assert office.checkpoint.sequence == len(_records(office))
+
+
+@given("someone removes every audit record, straight in storage")
+def removes_every_record(office: Office) -> None:
+    for record in reversed(_records(office)):
+        _rewrite(office, record.sequence, None)
+    assert _records(office) == []
+
+
+@given(parsers.parse("{who} adds the legal entity {code}, which is recorded as record {sequence:d}"))
+def adds_entity(office: Office, who: str, code: str, sequence: int) -> None:
+    office.cm.configuration.add_legal_entity(office.person(who), {"code": code, "name": f"Acme {code}"})
+    assert _records(office)[-1].sequence == sequence
+
+
+@when(parsers.parse("{who} verifies the audit trail against the checkpoint"))
+def verifies_against(office: Office, who: str) -> None:
+    office.attempt(lambda: office.cm.audit.verify(office.person(who), against=office.checkpoint))
 
 
 @given(parsers.parse('audit record {sequence:d} holds the e-mail address "{email}"'))

@@ -133,6 +133,7 @@ def calls(ids: dict[str, str]) -> dict[str, Callable[[Any], object]]:
         "audit.timeline": lambda s: s.timeline(NOBODY, c),
         "audit.trail": lambda s: s.trail(NOBODY),
         "audit.verify": lambda s: s.verify(NOBODY),
+        "audit.checkpoint": lambda s: s.checkpoint(NOBODY),
         "approvals.approve": lambda s: s.approve(NOBODY, r),
         "approvals.get": lambda s: s.get(NOBODY, r),
         "approvals.list": lambda s: s.list(NOBODY),

@@ -3,8 +3,11 @@ and its verification; a customer's timeline and notes (R-11)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.views import MethodView
 
+from customer_master.domain.checkpoint import Checkpoint
 from customer_master.domain.serialize import Data, to_data
 from customer_master_http.auth import current_actor, customer_master, requires
 from customer_master_http.render import audit_record_data, chain_report_data, change_request_data
@@ -14,6 +17,7 @@ from customer_master_http.schemas.approvals import (
     ChainReportSchema,
     ChangeRequestQuerySchema,
     ChangeRequestSchema,
+    CheckpointSchema,
     DecisionSchema,
     NoteInputSchema,
     NoteSchema,
@@ -115,8 +119,35 @@ class Verify(MethodView):
         """Verify the audit trail's hash chain
 
         Walks the tenant's chain and names the first record that does not hold (R-11.2).
+        An empty trail while the tenant has customers is reported as emptied.
         """
         return chain_report_data(customer_master().audit.verify(current_actor()))
+
+    @requires(None)
+    @audit.arguments(CheckpointSchema)
+    @audit.response(200, ChainReportSchema)
+    def post(self, checkpoint: dict[str, Any]) -> Data:
+        """Verify the audit trail against a checkpoint
+
+        As `GET`, and the trail must still reach the checkpoint's record with the hash it
+        saw: a cut tail, an emptied trail or a forged tail is reported (R-11.2).
+        """
+        against = Checkpoint.from_data(checkpoint)
+        return chain_report_data(customer_master().audit.verify(current_actor(), against=against))
+
+
+@audit.route("/audit/checkpoints")
+class Checkpoints(MethodView):
+    @requires(None)
+    @audit.response(201, CheckpointSchema)
+    def post(self) -> tuple[Data, int]:
+        """Anchor the audit chain
+
+        Answers the tenant's chain head (sequence and hash) now and sends it as an
+        `audit_checkpoint` event through the outbox. Keep the answer outside this
+        service's database, and verify against it later (R-11.2). Needs `audit.read`.
+        """
+        return customer_master().audit.checkpoint(current_actor()).to_data(), 201
 
 
 @audit.route("/customers/<customer_id>/audit")

@@ -12,7 +12,7 @@ from flask.views import MethodView
 
 from customer_master.domain.serialize import Data, to_data
 from customer_master.domain.terms import terms_to_dict
-from customer_master.errors import NotFound
+from customer_master.errors import FieldError, NotFound, ValidationFailed
 from customer_master_http.auth import current_actor, customer_master, requires
 from customer_master_http.render import configuration_data, settings_data
 from customer_master_http.resources.base import Blueprint
@@ -101,8 +101,11 @@ class Settings(MethodView):
         """Change some settings
 
         The others keep their values. Credit settings are flat here: `credit_policy`,
-        `overdue_block`, `grace_days`, `credit_group_policies`.
+        `overdue_block`, `grace_days`, `credit_group_policies`. A body naming no setting
+        is refused (422).
         """
+        if not changes:
+            raise ValidationFailed([FieldError("$", "required", "give at least one setting to change")])
         config = customer_master().configuration.update_settings(current_actor(), changes)
         settings: Data = settings_data(config)
         return settings

@@ -89,6 +89,25 @@ class ChainReportSchema(Schema):
     reason = text(nullable=True)
 
 
+class CheckpointSchema(Schema):
+    """An audit checkpoint: the tenant's chain head at a moment (R-11.2). Keep it
+    outside this service's database; send it back to `POST /audit/verify`."""
+
+    tenant = fields.String(required=True, metadata={"example": "acme"})
+    sequence = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "The head record's sequence."},
+    )
+    hash = fields.String(
+        required=True, validate=validate.Length(max=128), metadata={"description": "The head record's hash."}
+    )
+    taken_at = fields.String(
+        required=True, metadata={"format": "date-time", "example": "2026-03-01T09:00:00+00:00"}
+    )
+
+
 class TimelineEntrySchema(Schema):
     at = instant()
     kind = text()

@@ -7,19 +7,39 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-LIMIT = Decimal("1e15")
-DECIMAL_DOC = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$"}
+from customer_master.domain.bounds import AMOUNT_MAXIMUM, AMOUNT_PLACES, RefusedValue, amount
+
+LIMIT = AMOUNT_MAXIMUM
+DECIMAL_DOC = {
+    "type": "string",
+    "format": "decimal",
+    "pattern": r"^-?\d{1,12}(\.\d{1,6})?$",
+    "maxLength": 20,
+}
+NUMBER_DOC = {"type": "number", "minimum": -float(AMOUNT_MAXIMUM), "maximum": float(AMOUNT_MAXIMUM)}
 
 
-class Money(fields.Decimal):
-    """A decimal read exactly from a string (``"1250.50"``) or a JSON number, within
-    ±10^15 so no rule meets an absurd magnitude; documented as either."""
+class Money(fields.Field[Decimal]):
+    """A decimal read exactly from a string (``"1250.50"``) or a JSON number by the
+    core's one rule (``bounds.amount``): less than 10^12 in size, at most 6 decimal
+    places, never a float; documented as either form."""
+
+    default_error_messages = {"invalid": "Not a valid number."}  # noqa: RUF012
 
     def __init__(self, **kwargs: Any) -> None:
-        metadata = {"oneOf": [DECIMAL_DOC, {"type": "number"}], **kwargs.pop("metadata", {})}
-        super().__init__(metadata=metadata, validate=validate.Range(-LIMIT, LIMIT), **kwargs)
+        metadata = {"oneOf": [DECIMAL_DOC, NUMBER_DOC], **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        try:
+            return amount(value, places=AMOUNT_PLACES)
+        except RefusedValue as refused:
+            raise ValidationError(f"{str(value)[:40]!r} {refused}") from None
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
 
 
 def text(*, description: str = "", nullable: bool = False, **doc: Any) -> fields.String:

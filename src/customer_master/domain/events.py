@@ -26,6 +26,7 @@ EventName = Literal[
     "change_request_rejected",
     "import_completed",
     "customer_erased",
+    "audit_checkpoint",
 ]
 
 

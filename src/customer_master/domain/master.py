@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from customer_master.domain.bounds import RefusedValue, amount, text_problem
 from customer_master.domain.customer import CLASSIFIED_FIELDS, CUSTOMER_TYPES, KINDS
 from customer_master.domain.identifiers import (
     normalise_email,
@@ -172,11 +173,19 @@ def _from_text(kind: str, text: str) -> object:
 
 def _custom_value_problem(kind: str, choices: tuple[str, ...], value: object) -> str | None:
     if kind == "text":
-        return None if isinstance(value, str) else "must be text"
+        return text_problem(value) if isinstance(value, str) else "must be text"
     if kind == "number":
-        return None if to_decimal(value) is not None else "must be a number"
+        if to_decimal(value) is None:
+            return "must be a number"
+        try:
+            amount(value)
+        except RefusedValue as refused:
+            return str(refused)
+        return None
     if kind == "integer":
-        return None if isinstance(value, int) and not isinstance(value, bool) else "must be a whole number"
+        if not isinstance(value, int) or isinstance(value, bool):
+            return "must be a whole number"
+        return None if value.bit_length() < 64 else "must be a whole number of at most 64 bits"
     if kind == "boolean":
         return None if isinstance(value, bool) else "must be true or false"
     if kind == "date":

@@ -28,7 +28,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-from customer_master.errors import FieldError, InvalidValue
+from customer_master.domain.bounds import AMOUNT_PLACES, RefusedValue, amount, text_problem
+from customer_master.errors import FieldError, InvalidValue, ValidationFailed
 
 T = TypeVar("T")
 
@@ -118,6 +119,10 @@ class Reader:
         if not isinstance(value, str):
             self.refuse(name, "not_a_string", "must be a string")
             return None
+        problem = text_problem(value)
+        if problem is not None:
+            self.refuse(name, "control_character", problem)
+            return None
         cleaned = value.strip()
         if not cleaned:
             if required:
@@ -160,16 +165,20 @@ class Reader:
         required: bool = False,
         minimum: Decimal | None = None,
         positive: bool = False,
+        places: int = AMOUNT_PLACES,
     ) -> Decimal | None:
-        """A decimal from a string, int or Decimal; floats are refused (money is exact)."""
+        """An amount, quantity or limit read by the one rule of ``bounds.amount``: a
+        string, int or Decimal (floats are refused: money is exact), within the range
+        every storage holds, with at most ``places`` decimal places."""
         value = self.data.get(name)
         if value is None:
             if required:
                 self.error(name, "required", "is required")
             return None
-        number = to_decimal(value)
-        if number is None:
-            self.refuse(name, "not_a_decimal", "must be a decimal number written as a string")
+        try:
+            number = amount(value, places=places)
+        except RefusedValue as refused:
+            self.refuse(name, refused.code, str(refused))
             return None
         if positive and number <= 0:
             self.refuse(name, "too_small", "must be greater than 0")
@@ -233,6 +242,9 @@ class Reader:
                 self.error(
                     join_path(name, index), "not_a_string", f"{shown(item)} must be a non-blank string"
                 )
+            elif text_problem(item) is not None:
+                message = f"{shown(item)} {text_problem(item)}"
+                self.error(join_path(name, index), "control_character", message)
             elif len(item.strip()) > max_length:
                 message = f"{shown(item)} must be at most {max_length} characters"
                 self.error(join_path(name, index), "too_long", message)
@@ -258,6 +270,30 @@ class Reader:
             self.refuse(name, "not_an_object", "must be an object")
             return {}
         return value
+
+
+def read_amount(
+    name: str, value: object, *, places: int = AMOUNT_PLACES, minimum: Decimal | None = None
+) -> Decimal:
+    """An amount, quantity or price handed to a service as an argument, read by the one
+    rule of ``bounds.amount``; refused with a ``ValidationFailed`` naming field ``name``.
+
+    >>> read_amount("quantity", "2.50")
+    Decimal('2.50')
+    >>> try:
+    ...     read_amount("amount", "1e13")
+    ... except ValidationFailed as refused:
+    ...     print(refused.errors[0].message)
+    '1e13' must be less than 1,000,000,000,000 in size
+    """
+    try:
+        number = amount(value, places=places)
+    except RefusedValue as refused:
+        raise ValidationFailed([FieldError(name, refused.code, f"{shown(value, name)} {refused}")]) from None
+    if minimum is not None and number < minimum:
+        message = f"{shown(value, name)} must be at least {minimum}"
+        raise ValidationFailed([FieldError(name, "too_small", message)])
+    return number
 
 
 def to_decimal(value: object) -> Decimal | None:

@@ -21,6 +21,8 @@ from typing import Literal
 
 from attrs import frozen
 
+from customer_master.domain.bounds import AMOUNT_PLACES, RefusedValue, amount
+from customer_master.domain.reading import shown
 from customer_master.errors import FieldError
 
 ItemKind = Literal["invoice", "credit_note", "payment"]
@@ -93,33 +95,29 @@ class Application:
 
 
 def exact_amount(
-    value: object, path: str, *, positive: bool = False, signed: bool = False
+    value: object,
+    path: str,
+    *,
+    positive: bool = False,
+    signed: bool = False,
+    places: int = AMOUNT_PLACES,
 ) -> Decimal | FieldError:
     """An amount or quantity from any exact number — ``int``, a decimal string or
-    ``Decimal`` — never from a ``float`` (R-7.3); the field error otherwise. At least 0
-    (above 0 when ``positive``), any sign when ``signed``.
+    ``Decimal`` — never from a ``float`` (R-7.3), read by the one rule of
+    ``bounds.amount`` (its range, at most ``places`` decimal places); the field error
+    otherwise. At least 0 (above 0 when ``positive``), any sign when ``signed``.
 
     >>> exact_amount("12.50", "amount"), exact_amount(3, "quantity")
     (Decimal('12.50'), Decimal('3'))
     >>> exact_amount(1.5, "amount").message
-    'must be an exact number (an integer, a decimal string or a Decimal), not a float'
+    '1.5 must be a decimal number written as a string, not a float'
+    >>> exact_amount("10.005", "amount", places=2).code
+    'too_many_places'
     """
-    if isinstance(value, (bool, float)):
-        kind = "not_a_decimal"
-        message = "must be an exact number (an integer, a decimal string or a Decimal), not a float"
-        return FieldError(path, kind, message if isinstance(value, float) else "must be a number")
-    number: Decimal | None = None
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except ArithmeticError:
-            number = None
-    if number is None or not number.is_finite():
-        return FieldError(path, "not_a_decimal", f"must be a number, not {value!r}")
+    try:
+        number = amount(value, places=places)
+    except RefusedValue as refused:
+        return FieldError(path, refused.code, f"{shown(value, path)} {refused}")
     if signed:
         return number
     if number < 0 or (positive and number == 0):

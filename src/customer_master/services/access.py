@@ -55,8 +55,7 @@ class AccessService:
         key_id = key_id_of(secret.strip())
         if key_id is None:
             return None
-        with self._ctx.storage.unit_of_work() as uow:
-            key = uow.api_keys.get(key_id)
+        key = self._ctx.storage.lookups.api_key(key_id)  # no unit of work: one a request
         if key is None or not key.matches(secret.strip()):
             return None
         return Actor(key.tenant, key.user, frozenset(key.roles))

@@ -19,6 +19,7 @@ from customer_master.domain.aging import (
     masked_report,
     totals_by_currency,
 )
+from customer_master.domain.bounds import AMOUNT_PLACES
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.money import Rounding, converted, is_currency, minor_unit, round_to_digits
 from customer_master.domain.receivables import (
@@ -102,7 +103,7 @@ class ReceivablesService:
     ) -> OpenOrder:
         """Post an open (not yet invoiced) sales order (R-5.1)."""
         errors = self._document_errors(actor, customer_id, number, entity, currency)
-        value = exact_amount(amount, "amount")
+        value = exact_amount(amount, "amount", places=_booked_places(currency))
         if isinstance(value, FieldError):
             errors.append(value)
         if errors or isinstance(value, FieldError):
@@ -283,8 +284,9 @@ class ReceivablesService:
         balance: object,
     ) -> OpenItem:
         errors = self._document_errors(actor, customer_id, number, entity, currency)
-        value = exact_amount(amount, "amount")
-        left = value if balance is None else exact_amount(balance, "balance", signed=True)
+        places = _booked_places(currency)
+        value = exact_amount(amount, "amount", places=places)
+        left = value if balance is None else exact_amount(balance, "balance", signed=True, places=places)
         for checked in (value, left):
             if isinstance(checked, FieldError):
                 errors.append(checked)
@@ -353,3 +355,10 @@ def as_feed(service: ReceivablesService) -> ReceivablesFeed:
     """The service as the ``ReceivablesFeed`` port a host codes against; mypy checks here
     that the service answers the port in full."""
     return service
+
+
+def _booked_places(currency: str) -> int:
+    """The decimal places a booked document's amount may have: the currency's minor unit
+    (2 for MYR, none for JPY: R-16.2, ``bounds.amount``); an unknown currency is refused
+    on its own field, so its amounts are read to the general 6 places meanwhile."""
+    return minor_unit(currency) if is_currency(currency) else AMOUNT_PLACES
