@@ -76,4 +76,4 @@ Feature: What the rules read from the host: last prices, entities, exact numbers
       | the integer 12             | the price is 1.30 USD from the last sales invoice       |
       | the decimal string "12.5"  | the price is 1.30 USD from the last sales invoice       |
       | the Decimal 12.500         | the price is 1.30 USD from the last sales invoice       |
-      | the float 12.5             | the quantity is refused: "must be an exact number (an integer, a decimal string or a Decimal), not a float" |
+      | the float 12.5             | the quantity is refused: "12.5 must be a decimal number written as a string, not a float" |

@@ -4,8 +4,10 @@ and checks for problem details."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -103,3 +105,16 @@ def problem_of(response: TestResponse, status: int) -> dict[str, Any]:
 
 def error_paths(response: TestResponse) -> dict[str, str]:
     return {e["path"]: e["code"] for e in response.json["errors"]}
+
+
+def sqlite_or_postgresql(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The storage URL of a ``storage_url`` fixture with params ``sqlite`` and
+    ``postgresql`` (where the hostile-input findings were): a migrated SQLite file, or
+    the test PostgreSQL database."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("postgresql_url"))
+    from customer_master_sql import migrate
+
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    migrate(url)
+    return url

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from http_support import Api, error_paths, problem_of
+from http_support import Api, error_paths, problem_of, sqlite_or_postgresql
 
 from customer_master.domain.attachments import DEFAULT_LIMIT
 from customer_master_http.limits import MAX_BODY
@@ -37,13 +37,7 @@ FEEDS = {"invoices": INVOICE, "credit-notes": CREDIT, "payments": CREDIT, "open-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """This module runs on SQLite and PostgreSQL, where the findings were."""
-    if request.param == "postgresql":
-        return str(request.getfixturevalue("postgresql_url"))
-    from customer_master_sql import migrate
-
-    url = f"sqlite:///{tmp_path / 'hostile.db'}"
-    migrate(url)
-    return url
+    return sqlite_or_postgresql(request, tmp_path)
 
 
 @pytest.fixture

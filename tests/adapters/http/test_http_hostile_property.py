@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from http_support import Api, Keys
+from http_support import Api, Keys, sqlite_or_postgresql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -161,13 +161,7 @@ def _plain(value: Any) -> Any:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgresql":
-        return str(request.getfixturevalue("postgresql_url"))
-    from customer_master_sql import migrate
-
-    url = f"sqlite:///{tmp_path / 'hostile.db'}"
-    migrate(url)
-    return url
+    return sqlite_or_postgresql(request, tmp_path)
 
 
 @pytest.fixture
