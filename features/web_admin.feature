@@ -36,3 +36,17 @@ Feature: The web admin
     Given "vic" is signed in to the admin
     When he opens a customer with a credit limit
     Then the credit limit and the credit position read "hidden for your role"
+
+  @R-16.5 @R-16.6
+  Scenario: A document is attached on the customer page, listed and downloaded
+    Given "ana" is signed in to the admin
+    When she attaches the PDF "exemption-2026.pdf" on a customer's page
+    Then the page lists "exemption-2026.pdf" as a PDF uploaded by "ana"
+    And downloading "exemption-2026.pdf" gives back the bytes she uploaded
+
+  @R-16.5 @R-16.6
+  Scenario: A file whose bytes are not what its name says is refused at the field
+    Given "ana" is signed in to the admin
+    When she attaches an executable named "invoice.pdf" on a customer's page
+    Then the file field says "its bytes are application/x-executable"
+    And the customer keeps no document named "invoice.pdf"

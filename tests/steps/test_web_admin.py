@@ -140,3 +140,60 @@ def masked(page: Any, admin_story: dict[str, Any]) -> None:
     )
     assert "figures hidden for your role" in main
     assert admin_story["limit"] not in main
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
+
+
+def _attach(page: Any, served: Served, story: dict[str, Any], tmp: Path, name: str, data: bytes) -> None:
+    found = served.cm.customers.search(SETUP, CustomerQuery(kind="company", limit=10)).items
+    target = found[3]
+    story["customer"] = target
+    (tmp / name).write_bytes(data)
+    story["bytes"] = data
+    page.goto(served.at(f"/admin/customers/{target.id}"))
+    page.get_by_label("Document to attach").set_input_files(str(tmp / name))
+    page.get_by_role("button", name="Upload the document").click()
+
+
+@when(parsers.parse('she attaches the PDF "{name}" on a customer\'s page'))
+def attaches_pdf(page: Any, served: Served, admin_story: dict[str, Any], tmp_path: Path, name: str) -> None:
+    _attach(page, served, admin_story, tmp_path, name, PDF)
+    page.wait_for_url("**#attachments")
+
+
+@when(parsers.parse('she attaches an executable named "{name}" on a customer\'s page'))
+def attaches_executable(
+    page: Any, served: Served, admin_story: dict[str, Any], tmp_path: Path, name: str
+) -> None:
+    _attach(page, served, admin_story, tmp_path, name, ELF)
+
+
+@then(parsers.parse('the page lists "{name}" as a PDF uploaded by "{user}"'))
+def lists_document(page: Any, name: str, user: str) -> None:
+    row = page.locator("#attachment-list tbody tr").filter(has_text=name).first
+    cells = row.locator("td").all_inner_texts()
+    assert cells[0] == "PDF"
+    assert cells[2] == user
+
+
+@then(parsers.parse('downloading "{name}" gives back the bytes she uploaded'))
+def downloads(page: Any, admin_story: dict[str, Any], name: str) -> None:
+    row = page.locator("#attachment-list tbody tr").filter(has_text=name).first
+    with page.expect_download() as downloading:
+        row.get_by_role("link", name=name, exact=True).click()
+    assert downloading.value.suggested_filename == name
+    assert Path(downloading.value.path()).read_bytes() == admin_story["bytes"]
+
+
+@then(parsers.parse('the file field says "{words}"'))
+def field_says(page: Any, words: str) -> None:
+    assert page.get_by_label("Document to attach").get_attribute("aria-invalid") == "true"
+    assert words in page.locator("#document-error").inner_text()
+
+
+@then(parsers.parse('the customer keeps no document named "{name}"'))
+def no_document(served: Served, admin_story: dict[str, Any], name: str) -> None:
+    kept = served.cm.attachments.list(SETUP, admin_story["customer"].id)
+    assert name not in [d.name for d in kept]
