@@ -28,6 +28,11 @@ demo: $(STAMP)
 	@echo "Docs:  http://127.0.0.1:8000/docs   (Authorize with ana's key to try every call)"
 	@echo "Try:   curl -H 'X-API-Key: <ana key>' 'http://127.0.0.1:8000/customers?name=kedai'"
 	@echo "       curl -H 'X-API-Key: <ana key>' 'http://127.0.0.1:8000/change-requests?mine=true'"
+	@echo "Aging: curl -H 'X-API-Key: <ana key>' 'http://127.0.0.1:8000/aging?entity=MY01'"
+	@echo "       $(BIN)/customer-master --url $(DEMO_URL) aging --tenant demo --entity MY01"
+	@echo "Statement of account (PDF; a customer's id or code, here CUS-0016):"
+	@echo "       $(BIN)/customer-master --url $(DEMO_URL) statement CUS-0016 --entity MY01 \\"
+	@echo "         --from \$$(date -d '-3 months' +%Y-%m-01) --to \$$(date +%F) --tenant demo --pdf statement.pdf"
 	@echo
 	@$(BIN)/customer-master --url $(DEMO_URL) serve --bind 127.0.0.1:8000 --workers 2
 

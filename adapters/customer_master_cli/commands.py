@@ -29,6 +29,7 @@ from customer_master_cli.conventions import EXIT_CODES, opened, url_of
 from customer_master_cli.customer_cmd import customer
 from customer_master_cli.documents_cmd import commands as document_commands
 from customer_master_cli.mcp_cmd import mcp
+from customer_master_cli.receivables_cmd import aging, statement
 from customer_master_cli.relay_cmd import relay
 
 DEFAULT_URL = "sqlite:///customer-master.db"
@@ -469,6 +470,6 @@ def _attach_file_commands() -> None:
 
 
 _attach_file_commands()
-for _command in (config, approvals, customer, mcp, *document_commands):
+for _command in (config, approvals, customer, mcp, *document_commands, aging, statement):
     cli.add_command(_command)
 cli.add_command(relay)

@@ -5,8 +5,9 @@ terms of every kind the SPEC names (COD, net days, end of month, early-payment d
 deposit + balance, three installments, the 15th of next month), a standard price list
 with quantity breaks and a wholesale list, classification lists, dimension types and
 custom fields. A few hundred customers carry addresses, contacts, bank accounts, tax
-ids, pricing tiers, tax exemptions and entity overrides; many have open invoices (some
-overdue), unapplied payments and credit notes and open orders; a few are on credit hold.
+ids, pricing tiers, tax exemptions and entity overrides; most have five months of
+invoices, payments and credit notes applied to them, invoices still open at every age
+(``demo_receivables``) and open orders; a few are on credit hold.
 Everything goes through the services, as a host would do it, so the audit trail holds.
 
 At the end the SPEC's default approval lanes are back (walk-in individuals: green) and a
@@ -27,7 +28,7 @@ from typing import Any
 
 from customer_master.actor import Actor
 from customer_master.app import CustomerMaster
-from customer_master.domain.receivables import ItemKind, OpenItem, OpenOrder
+from customer_master.domain.receivables import OpenOrder
 from customer_master.domain.serialize import Data
 from customer_master_cli.demo_customers import CustomerFactory
 from customer_master_cli.demo_data import (
@@ -40,6 +41,7 @@ from customer_master_cli.demo_data import (
     PAYMENT_TERMS,
     PRICE_LISTS,
 )
+from customer_master_cli.demo_receivables import feed_customer
 
 Progress = Callable[[int], None]
 
@@ -131,6 +133,8 @@ class DemoSeeder:
     # -- receivables ---------------------------------------------------------------
 
     def receivables(self, customers: list[Data]) -> None:
+        """Invoices, payments, credit notes and applications (``demo_receivables``), open
+        orders and invoiced rates, fed as a host would."""
         storage: Any = self.cm.storage.receivables
         rng = self.rng
         for customer in customers:
@@ -138,44 +142,7 @@ class DemoSeeder:
                 continue
             currency, entity = customer["currency"], customer["entity"]
             limit = customer["limit"] or Decimal(50_000)
-            items: list[OpenItem] = []
-            for index in range(rng.randint(1, 6)):
-                issued = self.today - timedelta(days=rng.randint(1, 120))
-                amount = (limit * Decimal(rng.uniform(0.02, 0.25))).quantize(Decimal("0.01"))
-                paid = rng.random() < 0.3
-                balance = (amount * Decimal("0.4")).quantize(Decimal("0.01")) if paid else amount
-                items.append(
-                    OpenItem(
-                        number=f"INV-{customer['code']}-{index + 1:03d}",
-                        customer_id=customer["id"],
-                        entity=entity,
-                        kind="invoice",
-                        document_date=issued,
-                        due_date=issued + timedelta(days=30),
-                        amount=amount,
-                        balance=balance,
-                        currency=currency,
-                    )
-                )
-            if rng.random() < 0.2:
-                amount = (limit * Decimal("0.01")).quantize(Decimal("0.01"))
-                kind: ItemKind = rng.choice(["credit_note", "payment"])
-                items.append(
-                    OpenItem(
-                        number=f"{'CN' if kind == 'credit_note' else 'PAY'}-{customer['code']}",
-                        customer_id=customer["id"],
-                        entity=entity,
-                        kind=kind,
-                        document_date=self.today - timedelta(days=3),
-                        due_date=None,
-                        amount=amount,
-                        balance=amount,
-                        currency=currency,
-                    )
-                )
-            for item in items:
-                storage.add_item(self.tenant, item)
-            self.count("open items", len(items))
+            feed_customer(self.cm, self.admin, rng, self.today, customer, self.count)
             if rng.random() < 0.4:
                 amount = (limit * Decimal(rng.uniform(0.05, 0.3))).quantize(Decimal("0.01"))
                 storage.add_order(

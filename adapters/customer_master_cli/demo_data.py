@@ -15,10 +15,17 @@ from customer_master.domain.serialize import Data
 # ---------------------------------------------------------------------------
 
 ENTITIES = (
-    {"code": "MY01", "name": "Acme Malaysia Sdn Bhd", "currency": "MYR"},
-    {"code": "SG01", "name": "Acme Singapore Pte Ltd", "currency": "SGD"},
-    {"code": "US01", "name": "Acme Inc", "currency": "USD"},
-)
+    {"code": "MY01", "name": "Acme Malaysia Sdn Bhd", "currency": "MYR",
+     "letterhead": ["Level 12, Menara Acme, Jalan Ampang, 50450 Kuala Lumpur, Malaysia",
+                    "Reg. 201901012345 (1234567-X) · SST W10-1808-31000001",
+                    "ar@acme.com.my · +60 3 2181 0000 · Maybank 5140 1234 5678"]},
+    {"code": "SG01", "name": "Acme Singapore Pte Ltd", "currency": "SGD",
+     "letterhead": ["8 Marina View, #30-01, Singapore 018960", "UEN 201912345K · GST M90371234X",
+                    "ar@acme.com.sg · +65 6221 0000 · DBS 072-123456-7"]},
+    {"code": "US01", "name": "Acme Inc", "currency": "USD",
+     "letterhead": ["350 Mission Street, Suite 1200, San Francisco, CA 94105", "EIN 94-1234567",
+                    "ar@acme.com · +1 415 555 0100"]},
+)  # fmt: skip
 
 CLASSIFICATIONS = {
     "customer_group": ["Key Accounts", "Distributors", "Retail Chains", "SMB", "Walk-in"],

@@ -66,7 +66,9 @@ class CustomerMasterApi(Api):  # type: ignore[misc]
 def create_app(cm: CustomerMaster | None = None, url: str | None = None) -> Flask:
     """The API over ``cm``, or over a façade opened for ``url`` (default: the
     ``CUSTOMER_MASTER_URL`` environment variable, else ``sqlite:///customer-master.db``)."""
-    master = cm or CustomerMaster.from_url(url or os.environ.get("CUSTOMER_MASTER_URL", DEFAULT_URL))
+    master = cm or CustomerMaster.from_url(
+        url or os.environ.get("CUSTOMER_MASTER_URL", DEFAULT_URL), **_statement_ports()
+    )
     app = Flask("customer_master_http")
     app.config.update(
         API_TITLE="customer-master",
@@ -101,6 +103,16 @@ def _install_admin(app: Flask) -> None:
     except ImportError:  # pragma: no cover - installed without the admin
         return
     install(app)
+
+
+def _statement_ports() -> dict[str, Any]:
+    """The PDF renderer and SMTP mailer statements are sent with (R-13.3), when the
+    ``statements`` extra is installed; the mailer from ``CM_SMTP_*`` (docs/receivables.md)."""
+    try:
+        from customer_master_statements import ports_from_env
+    except ImportError:
+        return {}
+    return ports_from_env()
 
 
 def _swagger_assets() -> FlaskBlueprint:

@@ -90,7 +90,7 @@ def requires(permission: str | None) -> Callable[[F], F]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             actor = authenticate()
             if permission is not None:
-                granted = customer_master().configuration.get(actor).permissions_of(actor.roles)
+                granted = customer_master().configuration.permissions(actor)
                 if permission not in granted:
                     raise Forbidden(f"{actor.user} may not do this: it needs the {permission} permission")
             g.actor = actor

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -18,17 +18,19 @@ from typing import Self
 
 from attrs import evolve
 
+from customer_master.domain.aging import AgingQuery, AgingRow, AgingRows, age_items
 from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.attachments import Attachment
 from customer_master.domain.audit import AuditRecord, ChainHead
 from customer_master.domain.config import TenantConfiguration
 from customer_master.domain.customer import Customer
+from customer_master.domain.effective import effective_view
 from customer_master.domain.erasure import PLACEHOLDER, ErasurePlan, is_erasure_of
 from customer_master.domain.events import Backlog, Event
 from customer_master.domain.money import converted
 from customer_master.domain.pricing import LastPrice
-from customer_master.domain.receivables import OpenItem, OpenOrder
+from customer_master.domain.receivables import Application, ItemKind, OpenItem, OpenOrder
 from customer_master.domain.search import (
     SIMILAR_CANDIDATES,
     CustomerQuery,
@@ -38,7 +40,7 @@ from customer_master.domain.search import (
     word_starts,
 )
 from customer_master.domain.timeline import Note
-from customer_master.errors import Conflict, NotFound
+from customer_master.errors import BusinessRuleViolation, Conflict, NotFound
 from customer_master.ports import CustomerKey, ExchangeRates, ReceivablesPosition
 
 _DELETED = None
@@ -582,16 +584,19 @@ class MemoryUnitOfWork:
 
 
 class MemoryReceivables:
-    """Open items and orders kept in memory (R-13.1), answering the ``Receivables`` port."""
+    """Open items and orders kept in memory (R-13.1), answering the ``ReceivablesLedger``
+    port."""
 
-    def __init__(self, rates: ExchangeRates | None = None, today: date | None = None) -> None:
+    def __init__(self, customers: Callable[[str, str], Customer | None] | None = None) -> None:
         self._lock = threading.Lock()
         self._items: dict[tuple[str, str], list[OpenItem]] = {}
         self._orders: dict[tuple[str, str], list[OpenOrder]] = {}
         # (tenant, entity, kind, number) -> the customer holding that document
         self._item_owner: dict[tuple[str, str, str, str], str] = {}
-        self.rates = rates
-        self.rate_date = today
+        self._applications: dict[tuple[str, str], list[Application]] = {}
+        self._customers = customers
+        self.rates: ExchangeRates | None = None
+        self.rate_date: date | None = None
 
     def add_item(self, tenant: str, item: OpenItem) -> None:
         """Record an open item; posting the same document (entity, kind and number) again
@@ -605,6 +610,10 @@ class MemoryReceivables:
                 ]
             self._item_owner[key] = item.customer_id
             self._items.setdefault((tenant, item.customer_id), []).append(item)
+
+    def add_items(self, tenant: str, items: Iterable[OpenItem]) -> None:
+        for item in items:
+            self.add_item(tenant, item)
 
     def add_order(self, tenant: str, order: OpenOrder) -> None:
         """Record an open order; the same order number again replaces it."""
@@ -620,8 +629,100 @@ class MemoryReceivables:
             self._item_owner[key] = order.customer_id
             self._orders.setdefault((tenant, order.customer_id), []).append(order)
 
+    def add_orders(self, tenant: str, orders: Iterable[OpenOrder]) -> None:
+        for order in orders:
+            self.add_order(tenant, order)
+
+    def item(self, tenant: str, entity: str, kind: ItemKind, number: str) -> OpenItem | None:
+        owner = self._item_owner.get((tenant, entity, kind, number))
+        if owner is None:
+            return None
+        return next(
+            (
+                i
+                for i in self._items.get((tenant, owner), [])
+                if (i.entity, i.kind, i.number) == (entity, kind, number)
+            ),
+            None,
+        )
+
     def items(self, tenant: str, customer_id: str) -> list[OpenItem]:
         return list(self._items.get((tenant, customer_id), []))
+
+    def orders(self, tenant: str, customer_id: str) -> list[OpenOrder]:
+        return list(self._orders.get((tenant, customer_id), []))
+
+    def _replace(self, tenant: str, item: OpenItem) -> None:
+        kept = self._items[(tenant, item.customer_id)]
+        key = (item.entity, item.kind, item.number)
+        self._items[(tenant, item.customer_id)] = [
+            item if (i.entity, i.kind, i.number) == key else i for i in kept
+        ]
+
+    def apply(self, tenant: str, application: Application) -> None:
+        with self._lock:
+            a = application
+            invoice = self.item(tenant, a.entity, "invoice", a.invoice_number)
+            credit = self.item(tenant, a.entity, a.credit_kind, a.credit_number)
+            if invoice is None or credit is None or min(invoice.balance, credit.balance) < a.amount:
+                raise BusinessRuleViolation("over_application", f"{a.amount} is more than is open")
+            self._replace(tenant, evolve(invoice, balance=invoice.balance - a.amount))
+            self._replace(tenant, evolve(credit, balance=credit.balance - a.amount))
+            self._applications.setdefault((tenant, a.customer_id), []).append(a)
+
+    def reverse(self, tenant: str, entity: str, kind: ItemKind, number: str, on: date) -> OpenItem:
+        with self._lock:
+            item = self.item(tenant, entity, kind, number)
+            if item is None or item.reversed_on is not None or item.balance != item.amount:
+                raise Conflict(f"{number} was applied or reversed meanwhile")
+            reversed_item = evolve(item, balance=Decimal(0), reversed_on=on)
+            self._replace(tenant, reversed_item)
+            return reversed_item
+
+    def applied_after(
+        self, tenant: str, customer_id: str, after: date
+    ) -> dict[tuple[str, str, str], Decimal]:
+        applied: dict[tuple[str, str, str], Decimal] = {}
+        for a in self._applications.get((tenant, customer_id), []):
+            if a.applied_on > after:
+                for key in (
+                    (a.entity, "invoice", a.invoice_number),
+                    (a.entity, a.credit_kind, a.credit_number),
+                ):
+                    applied[key] = applied.get(key, Decimal(0)) + a.amount
+        return applied
+
+    def aging(self, tenant: str, query: AgingQuery) -> AgingRows:
+        """The aging page, worked out from the kept items (``aging.age_items``)."""
+        lookup = self._customers
+        candidates = []
+        for (held_by, customer_id), items in list(self._items.items()):
+            customer = lookup(tenant, customer_id) if lookup is not None else None
+            if held_by != tenant or customer is None or not _in_query(customer, query):
+                continue
+            if any(i.document_date <= query.as_of and (query.entity in (None, i.entity)) for i in items):
+                candidates.append(customer)
+        candidates.sort(key=lambda c: c.code)
+        page = candidates[: query.limit]
+        rows = []
+        for customer in page:
+            applied = self.applied_after(tenant, customer.id, query.as_of)
+            items = [i for i in self._items[(tenant, customer.id)] if query.entity in (None, i.entity)]
+            for (entity, currency), buckets in sorted(age_items(items, query.as_of, applied).items()):
+                view = effective_view(customer, entity).customer
+                rows.append(
+                    AgingRow(
+                        customer_id=customer.id,
+                        code=customer.code,
+                        name=customer.name,
+                        entity=entity,
+                        currency=currency,
+                        customer_currency=view.currency,
+                        buckets=buckets,
+                    )
+                )
+        more = len(candidates) > query.limit
+        return AgingRows(rows=tuple(rows), next_after=page[-1].code if more and page else None)
 
     def has_open_items(self, tenant: str, customer_id: str) -> bool:
         key = (tenant, customer_id)
@@ -630,9 +731,9 @@ class MemoryReceivables:
     def move(self, tenant: str, source_id: str, target_id: str) -> None:
         """Move a merged-away customer's items and orders to the target (R-8.2)."""
         with self._lock:
-            for store in (self._items, self._orders):
+            for store in (self._items, self._orders, self._applications):
                 moved = [evolve(x, customer_id=target_id) for x in store.pop((tenant, source_id), [])]
-                store.setdefault((tenant, target_id), []).extend(moved)  # type: ignore[arg-type]
+                store.setdefault((tenant, target_id), []).extend(moved)  # type: ignore[attr-defined]
             for key, owner in self._item_owner.items():
                 if key[0] == tenant and owner == source_id:
                     self._item_owner[key] = target_id
@@ -669,25 +770,52 @@ class MemoryReceivables:
         )
 
 
+def _in_query(customer: Customer, query: AgingQuery) -> bool:
+    """Does the customer pass the aging query's filters (and come after its page key)?"""
+    if query.customer_id is not None and customer.id != query.customer_id:
+        return False
+    if query.after is not None and customer.code <= query.after:
+        return False
+    wanted = (
+        (query.customer_group, customer.customer_group),
+        (query.region, customer.region),
+        (query.salesperson, customer.salesperson),
+    )
+    return all(want is None or want == held for want, held in wanted)
+
+
 def _in_currency(amount: Decimal, held: str, wanted: str, rates: ExchangeRates | None, on: date) -> Decimal:
     rate = rates.rate(held, wanted, on) if rates is not None and held != wanted else None
     return converted(amount, held, wanted, rate)
 
 
 class MemoryLastPrices:
-    """Last invoiced rates per customer and item (R-7.2)."""
+    """Invoiced rates per customer and item, by date and currency (R-7.2)."""
 
     def __init__(self) -> None:
-        self._prices: dict[tuple[str, str, str], LastPrice] = {}
+        self._prices: dict[tuple[str, str, str], dict[tuple[date, str], LastPrice]] = {}
+
+    def last_prices(
+        self, tenant: str, customer_id: str, item_code: str, *, on: date, currency: str
+    ) -> list[LastPrice]:
+        kept = self._prices.get((tenant, customer_id, item_code), {})
+        found = []
+        for price in sorted(kept.values(), key=lambda p: p.invoiced_on, reverse=True):
+            if price.invoiced_on <= on:
+                found.append(price)
+                if price.currency == currency:
+                    break
+        return found
 
     def last_price(self, tenant: str, customer_id: str, item_code: str) -> LastPrice | None:
-        return self._prices.get((tenant, customer_id, item_code))
+        """The newest rate in any currency."""
+        kept = self._prices.get((tenant, customer_id, item_code), {})
+        return max(kept.values(), key=lambda p: p.invoiced_on, default=None)
 
     def record(self, tenant: str, customer_id: str, item_code: str, price: LastPrice) -> None:
-        key = (tenant, customer_id, item_code)
-        current = self._prices.get(key)
-        if current is None or current.invoiced_on <= price.invoiced_on:
-            self._prices[key] = price
+        self._prices.setdefault((tenant, customer_id, item_code), {})[(price.invoiced_on, price.currency)] = (
+            price
+        )
 
 
 class MemoryLookups:
@@ -708,7 +836,7 @@ class MemoryStorage:
 
     def __init__(self) -> None:
         self._state = _State()
-        self._receivables = MemoryReceivables()
+        self._receivables = MemoryReceivables(lambda tenant, id_: self._state.customers.get((tenant, id_)))
         self._last_prices = MemoryLastPrices()
         self._lookups = MemoryLookups(self._state)
 

@@ -255,7 +255,12 @@ def _entity_keys(customer: Customer) -> list[dict[str, Any]]:
 
 def _override_keys(customer: Customer) -> list[dict[str, Any]]:
     return [
-        {"entity": o.entity, "payment_terms": o.payment_terms, "price_list": o.price_list}
+        {
+            "entity": o.entity,
+            "payment_terms": o.payment_terms,
+            "price_list": o.price_list,
+            "currency": o.currency,
+        }
         for o in customer.overrides
     ]
 
@@ -504,7 +509,7 @@ def event_from(row: Row) -> Event:
 
 
 ITEM_COLUMNS = ("number", "customer_id", "entity", "kind", "document_date", "due_date", "amount",
-                "balance", "currency")  # fmt: skip
+                "balance", "currency", "reversed_on")  # fmt: skip
 
 
 def item_row(tenant: str, item: OpenItem) -> dict[str, Any]:

@@ -39,14 +39,17 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from customer_master.domain.aging import AgingQuery, AgingRows
 from customer_master.domain.money import converted
 from customer_master.domain.pricing import LastPrice
-from customer_master.domain.receivables import OpenItem, OpenOrder
+from customer_master.domain.receivables import Application, ItemKind, OpenItem, OpenOrder
+from customer_master.errors import BusinessRuleViolation, Conflict
 from customer_master.ports import ExchangeRates, ReceivablesPosition
 from customer_master_sql import mapping
+from customer_master_sql.aging import aging_rows
 from customer_master_sql.driver import DriverReads
 from customer_master_sql.engine import write_options
-from customer_master_sql.tables import last_prices, open_orders, receivable_items
+from customer_master_sql.tables import invoiced_rates, open_orders, receivable_applications, receivable_items
 from customer_master_sql.types import Amount
 
 _BATCH = 5000
@@ -115,8 +118,10 @@ class SqlReceivables:
         reads: DriverReads,
         rates: ExchangeRates | None = None,
         today: date | None = None,
+        read_engine: Engine | None = None,
     ) -> None:
         self._engine = engine
+        self.read_engine = read_engine or engine
         self._reads = reads
         self._position = reads.prepare(POSITION)
         self.rates = rates
@@ -160,6 +165,88 @@ class SqlReceivables:
                 connection.execute(replacing, [{key: row[key] for key in keys} for row in batch])
                 connection.execute(insert(table), batch)
             connection.commit()
+
+    def item(self, tenant: str, entity: str, kind: ItemKind, number: str) -> OpenItem | None:
+        i = receivable_items.c
+        statement = select(receivable_items).where(
+            i.tenant == tenant, i.entity == entity, i.kind == kind, i.number == number
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(statement).first()
+        return mapping.item_from(row._mapping) if row is not None else None
+
+    def apply(self, tenant: str, application: Application) -> None:
+        """Both balances go down in one transaction, each only while it is large enough."""
+        a, i = application, receivable_items.c
+        documents = (("invoice", a.invoice_number, a.credit_kind, a.credit_number),
+                     (a.credit_kind, a.credit_number, "invoice", a.invoice_number))  # fmt: skip
+        with self._engine.connect().execution_options(**write_options(self._engine)) as connection:
+            for kind, number, counter_kind, counter_number in documents:
+                taken = connection.execute(
+                    update(receivable_items)
+                    .where(
+                        i.tenant == tenant,
+                        i.entity == a.entity,
+                        i.kind == kind,
+                        i.number == number,
+                        i.customer_id == a.customer_id,
+                        i.balance >= a.amount,
+                        i.reversed_on.is_(None),
+                    )
+                    .values(balance=i.balance - a.amount)
+                )
+                if taken.rowcount != 1:
+                    connection.rollback()
+                    raise BusinessRuleViolation(
+                        "over_application", f"{a.amount} is more than {number} has open"
+                    )
+                row = {
+                    "tenant": tenant, "customer_id": a.customer_id, "entity": a.entity, "kind": kind,
+                    "number": number, "counter_kind": counter_kind, "counter_number": counter_number,
+                    "amount": a.amount, "currency": a.currency, "applied_on": a.applied_on,
+                }  # fmt: skip
+                connection.execute(insert(receivable_applications).values(row))
+            connection.commit()
+
+    def reverse(self, tenant: str, entity: str, kind: ItemKind, number: str, on: date) -> OpenItem:
+        i = receivable_items.c
+        with self._engine.connect().execution_options(**write_options(self._engine)) as connection:
+            done = connection.execute(
+                update(receivable_items)
+                .where(
+                    i.tenant == tenant,
+                    i.entity == entity,
+                    i.kind == kind,
+                    i.number == number,
+                    i.balance == i.amount,
+                    i.reversed_on.is_(None),
+                )
+                .values(balance=_zero(), reversed_on=on)
+            )
+            if done.rowcount != 1:
+                connection.rollback()
+                raise Conflict(f"{number} was applied or reversed meanwhile")
+            connection.commit()
+        item = self.item(tenant, entity, kind, number)
+        assert item is not None
+        return item
+
+    def applied_after(
+        self, tenant: str, customer_id: str, after: date
+    ) -> dict[tuple[str, str, str], Decimal]:
+        a = receivable_applications.c
+        statement = (
+            select(a.entity, a.kind, a.number, func.sum(a.amount))
+            .where(a.tenant == tenant, a.customer_id == customer_id, a.applied_on > after)
+            .group_by(a.entity, a.kind, a.number)
+        )
+        with self._engine.connect() as connection:
+            return {(e, k, n): total for e, k, n, total in connection.execute(statement)}
+
+    def aging(self, tenant: str, query: AgingQuery) -> AgingRows:
+        """One page of the aging in one statement (``aging.py``)."""
+        with self.read_engine.connect() as connection:
+            return aging_rows(connection, tenant, query)
 
     def items(self, tenant: str, customer_id: str) -> list[OpenItem]:
         i = receivable_items.c
@@ -224,47 +311,82 @@ class SqlReceivables:
 
 
 class SqlLastPrices:
-    """Last invoiced rates per customer and item (R-7.2)."""
+    """Invoiced rates per customer and item, by date and currency (R-7.2)."""
 
     def __init__(self, engine: Engine, reads: DriverReads) -> None:
         self._engine = engine
         self._reads = reads
-        p = last_prices.c
-        self._last = reads.prepare(
-            select(p.unit_price, p.currency, p.invoiced_on).where(
-                p.tenant == bindparam("tenant", type_=String()),
-                p.customer_id == bindparam("customer_id", type_=String()),
-                p.item_code == bindparam("item_code", type_=String()),
+        r = invoiced_rates.c
+        key = (
+            r.tenant == bindparam("tenant", type_=String()),
+            r.customer_id == bindparam("customer_id", type_=String()),
+            r.item_code == bindparam("item_code", type_=String()),
+        )
+        # The newest rate in the currency on or before the date, and any newer ones.
+        newest_in_currency = (
+            select(func.max(r.invoiced_on))
+            .where(
+                *key,
+                r.currency == bindparam("currency", type_=String()),
+                r.invoiced_on <= bindparam("on", type_=Date()),
             )
+            .scalar_subquery()
+        )
+        self._rates = reads.prepare(
+            select(r.unit_price, r.currency, r.invoiced_on)
+            .where(
+                *key,
+                r.invoiced_on <= bindparam("on", type_=Date()),
+                r.invoiced_on >= func.coalesce(newest_in_currency, literal(date.min, Date())),
+            )
+            .order_by(r.invoiced_on.desc(), r.currency)
+            .limit(50)
         )
 
+    def last_prices(
+        self, tenant: str, customer_id: str, item_code: str, *, on: date, currency: str
+    ) -> list[LastPrice]:
+        parameters = {"tenant": tenant, "customer_id": customer_id, "item_code": item_code, "on": on,
+                      "currency": currency}  # fmt: skip
+        found = []
+        for unit_price, held, invoiced_on in self._reads.rows(self._rates, parameters):
+            found.append(LastPrice(unit_price=unit_price, currency=held, invoiced_on=invoiced_on))
+            if held == currency:
+                break
+        return found
+
     def last_price(self, tenant: str, customer_id: str, item_code: str) -> LastPrice | None:
-        parameters = {"tenant": tenant, "customer_id": customer_id, "item_code": item_code}
-        rows = self._reads.rows(self._last, parameters)
-        if not rows:
-            return None
-        unit_price, currency, invoiced_on = rows[0]
-        return LastPrice(unit_price=unit_price, currency=currency, invoiced_on=invoiced_on)
+        """The newest rate in any currency."""
+        r = invoiced_rates.c
+        statement = (
+            select(r.unit_price, r.currency, r.invoiced_on)
+            .where(r.tenant == tenant, r.customer_id == customer_id, r.item_code == item_code)
+            .order_by(r.invoiced_on.desc())
+            .limit(1)
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(statement).first()
+        return LastPrice(unit_price=row[0], currency=row[1], invoiced_on=row[2]) if row else None
 
     def record(self, tenant: str, customer_id: str, item_code: str, price: LastPrice) -> None:
-        p = last_prices.c
-        key = and_(p.tenant == tenant, p.customer_id == customer_id, p.item_code == item_code)
-        values = {
-            "unit_price": price.unit_price,
-            "currency": price.currency,
-            "invoiced_on": price.invoiced_on,
-        }
+        """Keep the rate; one of the same day and currency replaces the kept one."""
+        r = invoiced_rates.c
+        key = {"tenant": tenant, "customer_id": customer_id, "item_code": item_code,
+               "invoiced_on": price.invoiced_on, "currency": price.currency}  # fmt: skip
         for _attempt in range(3):
             with self._engine.connect().execution_options(**write_options(self._engine)) as connection:
-                # Newer (or same-day) invoices replace older ones, never the reverse.
-                newer = update(last_prices).where(key, p.invoiced_on <= price.invoiced_on).values(values)
-                if connection.execute(newer).rowcount == 0:
-                    if connection.execute(select(p.invoiced_on).where(key)).first() is not None:
-                        return
+                same = and_(*(getattr(r, name) == value for name, value in key.items()))
+                if (
+                    connection.execute(
+                        update(invoiced_rates).where(same).values(unit_price=price.unit_price)
+                    ).rowcount
+                    == 0
+                ):
                     try:
-                        row = {"tenant": tenant, "customer_id": customer_id, "item_code": item_code, **values}
-                        connection.execute(insert(last_prices).values(row))
+                        connection.execute(
+                            insert(invoiced_rates).values({**key, "unit_price": price.unit_price})
+                        )
                     except IntegrityError:
-                        continue  # recorded meanwhile by someone else: compare again
+                        continue  # recorded meanwhile by someone else: replace it
                 connection.commit()
                 return

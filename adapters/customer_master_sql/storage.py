@@ -289,7 +289,7 @@ class SqlStorage:
         self.configs: dict[str, TenantConfiguration] = _ConfigCache()
         self.api_key_cache = KeyCache()
         self.driver_reads = DriverReads(engine, self.read_engine)
-        self._receivables = SqlReceivables(engine, self.driver_reads)
+        self._receivables = SqlReceivables(engine, self.driver_reads, read_engine=self.read_engine)
         self._last_prices = SqlLastPrices(engine, self.driver_reads)
         self._lookups = SqlLookups(self, self.driver_reads)
         self.growth = GrowthAnalyzer()

@@ -202,6 +202,7 @@ overrides = Table(
     Column("entity", String(CODE), nullable=False),
     Column("payment_terms", String(CODE)),
     Column("price_list", String(CODE)),
+    Column("currency", String(3)),  # the aging's customer currency per entity
     PrimaryKeyConstraint("tenant", "customer_id", "entity"),
     Index("ix_cm_customer_overrides_terms", "tenant", "payment_terms", **_where("payment_terms IS NOT NULL")),
     Index("ix_cm_customer_overrides_price_list", "tenant", "price_list", **_where("price_list IS NOT NULL")),
@@ -464,6 +465,7 @@ receivable_items = Table(
     Column("amount", Amount(), nullable=False),
     Column("balance", Amount(), nullable=False),
     Column("currency", String(3), nullable=False),
+    Column("reversed_on", Date),
     # Covers the credit check's one aggregate (receivables.position) without a row visit.
     Index(
         "ix_cm_receivable_items_customer",
@@ -495,15 +497,37 @@ open_orders = Table(
     **MYSQL_OPTIONS,
 )
 
-last_prices = Table(
-    "cm_last_prices",
+# Two rows per application of a payment or credit note to an invoice (one for each
+# document): what the aging adds back to a document's balance as of an earlier date.
+receivable_applications = Table(
+    "cm_receivable_applications",
+    metadata,
+    Column("row_id", AutoId(), primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("customer_id", String(ID), nullable=False),
+    Column("entity", String(CODE), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("number", String(SHORT), nullable=False),
+    Column("counter_kind", String(16), nullable=False),
+    Column("counter_number", String(SHORT), nullable=False),
+    Column("amount", Amount(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("applied_on", Date, nullable=False),
+    Index("ix_cm_receivable_applications_customer", "tenant", "customer_id", "applied_on"),
+    **MYSQL_OPTIONS,
+)
+
+# Every invoiced rate by date and currency: the latest on or before a date in
+# the document's currency is the last price.
+invoiced_rates = Table(
+    "cm_invoiced_rates",
     metadata,
     _tenant(),
     Column("customer_id", String(ID), nullable=False),
     Column("item_code", String(SHORT), nullable=False),
-    Column("unit_price", ExactDecimal(), nullable=False),
-    Column("currency", String(3), nullable=False),
     Column("invoiced_on", Date, nullable=False),
-    PrimaryKeyConstraint("tenant", "customer_id", "item_code"),
+    Column("currency", String(3), nullable=False),
+    Column("unit_price", ExactDecimal(), nullable=False),
+    PrimaryKeyConstraint("tenant", "customer_id", "item_code", "invoiced_on", "currency"),
     **MYSQL_OPTIONS,
 )

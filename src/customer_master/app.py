@@ -23,7 +23,16 @@ from customer_master.clock import SystemClock
 from customer_master.domain.attachments import DEFAULT_LIMIT
 from customer_master.extras import MissingExtra
 from customer_master.plugins import Hooks
-from customer_master.ports import Clock, ContentTypes, DocumentStore, ExchangeRates, Storage
+from customer_master.ports import (
+    Clock,
+    ContentTypes,
+    DocumentStore,
+    ExchangeRates,
+    LastPrices,
+    Mailer,
+    StatementRenderer,
+    Storage,
+)
 from customer_master.services.access import AccessService
 from customer_master.services.approvals import ApprovalService
 from customer_master.services.attachments import AttachmentService, AttachmentsNotConfigured
@@ -37,6 +46,8 @@ from customer_master.services.exporting import ExportService
 from customer_master.services.importing import ImportService
 from customer_master.services.lifecycle import LifecycleService
 from customer_master.services.pricing import PricingService
+from customer_master.services.receivables import ReceivablesService
+from customer_master.services.statements import StatementService
 from customer_master.services.terms import TermsService
 
 STORAGE_GROUP = "customer_master.storage"
@@ -129,9 +140,11 @@ class CustomerMaster:
     """Everything a host needs: ``customers``, ``configuration``, the rules — ``credit``
     (checks and holds), ``terms`` (schedules), ``pricing`` (price resolution),
     ``lifecycle`` (merge, hard delete) — and ``approvals`` (change requests), ``audit``
-    (trail, verify, notes, timeline), ``access`` (API keys), and ``imports`` and
-    ``exports`` (bulk import and export of customers, R-9), ``erasure`` (the right to
-    be forgotten, R-4.4) and ``attachments`` (documents kept with a customer, R-16.6)."""
+    (trail, verify, notes, timeline), ``access`` (API keys), ``imports`` and
+    ``exports`` (bulk import and export of customers, R-9), ``receivables`` (the feed
+    and the aging, R-13.1–R-13.2), ``statements`` (statements of account, R-13.3),
+    ``erasure`` (the right to be forgotten, R-4.4) and ``attachments`` (documents kept
+    with a customer, R-16.6)."""
 
     def __init__(
         self,
@@ -144,6 +157,9 @@ class CustomerMaster:
         documents: DocumentStore | None = None,
         content_types: ContentTypes | None = None,
         attachment_limit: int = DEFAULT_LIMIT,
+        last_prices: LastPrices | None = None,
+        mailer: Mailer | None = None,
+        statement_pdf: StatementRenderer | None = None,
     ) -> None:
         self.storage = storage
         self.hooks = Hooks(plugins, load_entry_points=load_entry_points)
@@ -155,6 +171,9 @@ class CustomerMaster:
             documents=documents,
             content_types=content_types,
             attachment_limit=attachment_limit,
+            last_prices=last_prices,
+            mailer=mailer,
+            statement_pdf=statement_pdf,
         )
         self.customers = CustomerService(self.context)
         self.configuration = ConfigurationService(self.context)
@@ -176,6 +195,8 @@ class CustomerMaster:
         self.erasure = ErasureService(self.context)
         self.approvals.register(("erase",), self.erasure.apply_request)
         self.attachments = AttachmentService(self.context)
+        self.receivables = ReceivablesService(self.context)
+        self.statements = StatementService(self.context)
 
     @classmethod
     def from_url(
@@ -188,11 +209,16 @@ class CustomerMaster:
         load_entry_points: bool = True,
         documents: DocumentStore | str | os.PathLike[str] | None = None,
         attachment_limit: int = DEFAULT_LIMIT,
+        last_prices: LastPrices | None = None,
+        mailer: Mailer | None = None,
+        statement_pdf: StatementRenderer | None = None,
     ) -> CustomerMaster:
         """Open the storage for ``url`` and wire the services. Host plugins come from the
         ``customer_master`` entry-point group and from ``plugins``. ``documents`` is where
         attachments are kept: a directory (default: ``documents_directory(url)``) or a
-        ``DocumentStore``; ``attachment_limit`` the largest accepted, in bytes."""
+        ``DocumentStore``; ``attachment_limit`` the largest accepted, in bytes. A host may
+        answer last prices itself (``last_prices``, R-7.2), and give the mail port and the
+        PDF renderer statements are sent with (R-13.3)."""
         store, detector = open_documents(documents, url)
         return cls(
             open_storage(url),
@@ -203,6 +229,9 @@ class CustomerMaster:
             documents=store,
             content_types=detector,
             attachment_limit=attachment_limit,
+            last_prices=last_prices,
+            mailer=mailer,
+            statement_pdf=statement_pdf,
         )
 
     def close(self) -> None:

@@ -12,10 +12,11 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 from attrs import frozen
 
+from customer_master.domain.aging import AgingQuery, AgingRows
 from customer_master.domain.apikeys import ApiKey
 from customer_master.domain.approvals import ChangeRequest
 from customer_master.domain.attachments import Attachment
@@ -25,8 +26,13 @@ from customer_master.domain.customer import Customer
 from customer_master.domain.erasure import ErasurePlan
 from customer_master.domain.events import Backlog, Event
 from customer_master.domain.pricing import LastPrice
+from customer_master.domain.receivables import Application, ItemKind, OpenItem, OpenOrder
 from customer_master.domain.search import CustomerQuery, Page
+from customer_master.domain.statements import Statement
 from customer_master.domain.timeline import Note
+
+if TYPE_CHECKING:
+    from customer_master.actor import Actor
 
 # ---------------------------------------------------------------------------
 # Storage: repositories inside a unit of work
@@ -367,14 +373,63 @@ class Receivables(Protocol):
         cannot be converted."""
 
 
-class LastPrices(Protocol):
-    """The customer's last invoiced rate per item (R-7.2)."""
+class ReceivablesLedger(Receivables, Protocol):
+    """The open items a storage keeps itself (R-13.1): what hosts feed, what the aging and
+    statements read. Documents are keyed by tenant, entity, kind and number."""
 
-    def last_price(self, tenant: str, customer_id: str, item_code: str) -> LastPrice | None:
-        """The rate of the customer's most recent sales invoice line for the item."""
+    def add_items(self, tenant: str, items: Iterable[OpenItem]) -> None:
+        """Store documents; one sent again (entity, kind, number) replaces the stored one."""
+
+    def add_orders(self, tenant: str, orders: Iterable[OpenOrder]) -> None:
+        """Store open orders; the same order number again replaces the stored one."""
+
+    def item(self, tenant: str, entity: str, kind: ItemKind, number: str) -> OpenItem | None:
+        """The stored document, or ``None``."""
+
+    def items(self, tenant: str, customer_id: str) -> Sequence[OpenItem]:
+        """The customer's documents (open, settled and reversed), in the order fed."""
+
+    def orders(self, tenant: str, customer_id: str) -> Sequence[OpenOrder]:
+        """The customer's open orders."""
+
+    def apply(self, tenant: str, application: Application) -> None:
+        """Take ``application.amount`` off the invoice's and the credit's balance at once
+        and keep the application; raises ``BusinessRuleViolation("over_application")``
+        and changes nothing when either balance is smaller than the amount."""
+
+    def reverse(self, tenant: str, entity: str, kind: ItemKind, number: str, on: date) -> OpenItem:
+        """Mark a document nothing was applied to as reversed on ``on`` (balance 0);
+        raises ``Conflict`` when it was applied or reversed meanwhile."""
+
+    def applied_after(
+        self, tenant: str, customer_id: str, after: date
+    ) -> Mapping[tuple[str, str, str], Decimal]:
+        """What was applied after ``after`` to each of the customer's documents, by
+        ``(entity, kind, number)`` (``aging.balance_as_of``)."""
+
+    def aging(self, tenant: str, query: AgingQuery) -> AgingRows:
+        """One page of the aging (R-13.2): the buckets of each customer (with open items
+        as of ``query.as_of``), entity and document currency; one statement on SQL."""
+
+
+class LastPrices(Protocol):
+    """The customer's invoiced rates per item (R-7.2): a host may answer it itself
+    (``CustomerMaster.from_url(..., last_prices=...)``)."""
+
+    def last_prices(
+        self, tenant: str, customer_id: str, item_code: str, *, on: date, currency: str
+    ) -> Sequence[LastPrice]:
+        """The customer's sales-invoice rates for the item dated on or before ``on``,
+        newest first, down to the newest one in ``currency`` (those before it are in
+        other currencies, and price resolution names them as passed over); empty when
+        there is none. Raise on failure: pricing does not guess a price."""
+
+
+class LastPriceStore(LastPrices, Protocol):
+    """Invoiced rates kept by the storage, fed by hosts (``pricing.record_invoiced_rate``)."""
 
     def record(self, tenant: str, customer_id: str, item_code: str, price: LastPrice) -> None:
-        """Remember an invoiced rate (newer invoices replace older ones)."""
+        """Remember an invoiced rate; one of the same day and currency replaces it."""
 
 
 class ExchangeRates(Protocol):
@@ -426,6 +481,88 @@ class ContentTypes(Protocol):
         """The MIME type the bytes show, or ``None`` when they show none known."""
 
 
+class StatementRenderer(Protocol):
+    """Turns a statement of account into a document (PDF, XLSX): an adapter's job."""
+
+    content_type: str
+    extension: str
+
+    def render(self, statement: Statement) -> bytes:
+        """The document's bytes."""
+
+
+class ReceivablesFeed(Protocol):
+    """What a host feeds the plugin in-process (R-13.1): the façade's ``receivables``
+    service answers it, checking the actor's permission; the HTTP feed calls it. Amounts
+    are exact numbers (``int``, decimal string, ``Decimal``), never ``float`` (R-7.3)."""
+
+    def add_invoice(
+        self,
+        actor: Actor,
+        customer_id: str,
+        *,
+        number: str,
+        entity: str,
+        document_date: date,
+        due_date: date | None,
+        amount: object,
+        currency: str,
+        balance: object = None,
+    ) -> OpenItem:
+        """Post (or post again, replacing) an invoice; ``balance`` defaults to ``amount``."""
+
+    def add_credit_note(
+        self,
+        actor: Actor,
+        customer_id: str,
+        *,
+        number: str,
+        entity: str,
+        document_date: date,
+        amount: object,
+        currency: str,
+        balance: object = None,
+    ) -> OpenItem:
+        """Post a credit note; ``balance`` is what is not yet applied (default: all)."""
+
+    def add_payment(
+        self,
+        actor: Actor,
+        customer_id: str,
+        *,
+        number: str,
+        entity: str,
+        document_date: date,
+        amount: object,
+        currency: str,
+        balance: object = None,
+    ) -> OpenItem:
+        """Post a payment received; ``balance`` is what is not yet applied (default: all)."""
+
+    def add_open_order(
+        self, actor: Actor, customer_id: str, *, number: str, entity: str, amount: object, currency: str
+    ) -> OpenOrder:
+        """Post an open (not yet invoiced) sales order."""
+
+    def apply(
+        self,
+        actor: Actor,
+        *,
+        entity: str,
+        credit_kind: str,
+        credit_number: str,
+        invoice_number: str,
+        amount: object,
+        on: date | None = None,
+    ) -> Application:
+        """Apply a payment or credit note to an invoice of the same customer."""
+
+    def reverse(
+        self, actor: Actor, *, entity: str, kind: str, number: str, on: date | None = None
+    ) -> OpenItem:
+        """Reverse a document entered in error (nothing applied to it)."""
+
+
 class Lookups(Protocol):
     """Reads of committed state outside any unit of work, for the rule hot paths
     (credit checks, price resolution): each answer is current when it is read, and two
@@ -449,10 +586,10 @@ class Storage(Protocol):
     def lookups(self) -> Lookups: ...
 
     @property
-    def receivables(self) -> Receivables: ...
+    def receivables(self) -> ReceivablesLedger: ...
 
     @property
-    def last_prices(self) -> LastPrices: ...
+    def last_prices(self) -> LastPriceStore: ...
 
     def close(self) -> None:
         """Release connections."""

@@ -245,3 +245,54 @@ def write_as_before_0005(connection: Connection, customer: Customer, *, pairs: b
     for related, rows in legacy.related_rows(customer).items():
         if pairs or related is not legacy.name_pairs:
             connection.execute(insert(related), rows)
+
+
+def test_revision_0007_keeps_the_last_prices_and_fills_the_override_currencies(sql_url: str) -> None:
+    """The invoiced rates kept before 0007 are kept after it, and each entity override's
+    currency is filled from its customer's document (the aging reads it); downgrading
+    keeps each item's newest rate."""
+    import sys
+    from datetime import date
+    from decimal import Decimal
+
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from customer_master.domain.customer import EntityOverride
+    from customer_master.domain.pricing import LastPrice
+    from customer_master_sql.schema import alembic_config
+    from customer_master_sql.tables import overrides
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "contract"))
+    from contract_values import add_committed, plain_customer
+
+    migrate(sql_url)
+    storage = open_storage(sql_url)
+    try:
+        add_committed(storage, plain_customer(1, overrides=(EntityOverride(entity="SG01", currency="SGD"),)))
+        for day, price in ((1, "9.00"), (5, "9.50")):
+            rate = LastPrice(unit_price=Decimal(price), currency="USD", invoiced_on=date(2026, 3, day))
+            storage.last_prices.record("acme", "c1", "BOLT", rate)
+    finally:
+        storage.close()
+    engine = make_engine(parse_url(sql_url)[0])
+    try:
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0006")
+        with engine.connect() as connection:
+            kept = connection.execute(text("SELECT unit_price, invoiced_on FROM cm_last_prices")).all()
+        assert [(Decimal(p), str(d)[:10]) for p, d in kept] == [(Decimal("9.50"), "2026-03-05")]
+        migrate(sql_url)
+        with engine.connect() as connection:
+            currencies = connection.execute(select(overrides.c.entity, overrides.c.currency)).all()
+        assert [tuple(row) for row in currencies] == [("SG01", "SGD")]
+        storage = open_storage(sql_url)
+        try:
+            found = storage.last_prices.last_prices(
+                "acme", "c1", "BOLT", on=date(2026, 3, 31), currency="USD"
+            )
+        finally:
+            storage.close()
+        assert [p.unit_price for p in found] == [Decimal("9.50")]
+    finally:
+        engine.dispose()

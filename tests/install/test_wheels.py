@@ -63,6 +63,7 @@ def test_the_core_install_runs_the_readme_quick_start(core: Path, tmp_path: Path
         ("import customer_master_sql", "sql"),
         ("import customer_master_http", "http"),
         ("import customer_master_mcp", "mcp"),
+        ("import customer_master_statements", "statements"),
         ("from customer_master import CustomerMaster; CustomerMaster.from_url('sqlite:///x.db')", "sql"),
         ("from customer_master_cli import cli", "cli"),
         ("import customer_master_broker", "broker"),

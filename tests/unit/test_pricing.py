@@ -439,7 +439,8 @@ def test_the_highest_source_that_has_a_price_always_wins(
     standard_price = best_list_price(standard_list, item, quantity, on)
     available = [
         ("tier", tier_fits),
-        ("last_price", use_last_price and last_price is not None),
+        # as amended: only an invoice dated on or before the date counts.
+        ("last_price", use_last_price and last_price is not None and last_price.invoiced_on <= on),
         ("price_list:L", list_price is not None),
         ("standard:L", standard_price is not None),
     ]

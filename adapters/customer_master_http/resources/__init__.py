@@ -7,6 +7,7 @@ from customer_master_http.resources import (
     documents,
     receivables,
     rules,
+    statements,
     system,
     transfers,
 )
@@ -21,4 +22,5 @@ BLUEPRINTS = (
     transfers.blp,
     system.blp,
     documents.blp,
+    statements.blp,
 )

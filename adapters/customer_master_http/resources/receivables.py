@@ -1,27 +1,21 @@
 """The receivables feed: hosts that keep invoices elsewhere push their open items, open
-orders and invoiced rates here, so credit checks (SPEC R-5.1), the overdue block (R-5.4)
-and last-price pricing (R-7.2) see them (R-13.1).
-
-The core has no receivables service yet: open items go straight to the storage's
-receivables store after the customer is found in the caller's tenant (so another
-tenant's customer is a 404 like everywhere else). Invoiced rates go through the pricing
-service.
+orders, applications, reversals and invoiced rates here, so credit checks (SPEC R-5.1),
+the overdue block (R-5.4), last-price pricing (R-7.2), the aging and statements (R-13)
+see them (R-13.1). Every call goes through the façade's ``receivables`` service (the
+``ReceivablesFeed`` port), which checks the caller's permission and the document.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from flask.views import MethodView
 
-from customer_master.domain.money import is_currency
-from customer_master.domain.receivables import ItemKind, OpenItem, OpenOrder
+from customer_master.domain.receivables import ItemKind
 from customer_master.domain.serialize import Data, to_data
-from customer_master.errors import FieldError, ValidationFailed
 from customer_master_http.auth import current_actor, customer_master, requires
-from customer_master_http.problems import problem
 from customer_master_http.resources.base import Blueprint
 from customer_master_http.schemas.rules import (
     CreditFeedSchema,
@@ -42,54 +36,23 @@ blp = Blueprint(
 )
 
 
-@runtime_checkable
-class ReceivablesFeed(Protocol):
-    """What a storage that keeps receivables itself accepts."""
-
-    def add_item(self, tenant: str, item: OpenItem) -> None: ...
-
-    def add_order(self, tenant: str, order: OpenOrder) -> None: ...
-
-
-def _feed() -> ReceivablesFeed:
-    receivables = customer_master().storage.receivables
-    if not isinstance(receivables, ReceivablesFeed):
-        raise problem(501, "http-error", "this storage reads receivables from the host; it takes no feed")
-    return receivables
-
-
-def _checked(customer_id: str, entity: str, currency: str) -> str:
-    """The tenant of the caller, once the customer is found there and the entity and
-    currency are known."""
-    actor = current_actor()
-    master = customer_master()
-    master.customers.get(actor, customer_id)
-    errors = []
-    if not master.configuration.get(actor).has_entity(entity):
-        errors.append(FieldError("entity", "unknown_entity", f"no legal entity with code '{entity}'"))
-    if not is_currency(currency):
-        errors.append(FieldError("currency", "invalid", "is not an ISO 4217 currency code"))
-    if errors:
-        raise ValidationFailed(errors)
-    return actor.tenant
-
-
 def _post_item(customer_id: str, kind: ItemKind, document: dict[str, Any]) -> tuple[Data, int]:
-    tenant = _checked(customer_id, document["entity"], document["currency"])
-    amount: Decimal = document["amount"]
-    balance = document.get("balance")
-    item = OpenItem(
-        number=document["number"],
-        customer_id=customer_id,
-        entity=document["entity"],
-        kind=kind,
-        document_date=document["document_date"],
-        due_date=document.get("due_date"),
-        amount=amount,
-        balance=amount if balance is None else balance,
-        currency=document["currency"],
-    )
-    _feed().add_item(tenant, item)
+    feed = customer_master().receivables
+    actor = current_actor()
+    common = {
+        "number": document["number"],
+        "entity": document["entity"],
+        "document_date": document["document_date"],
+        "amount": document["amount"],
+        "currency": document["currency"],
+        "balance": document.get("balance"),
+    }
+    if kind == "invoice":
+        item = feed.add_invoice(actor, customer_id, due_date=document.get("due_date"), **common)
+    elif kind == "credit_note":
+        item = feed.add_credit_note(actor, customer_id, **common)
+    else:
+        item = feed.add_payment(actor, customer_id, **common)
     return to_data(item), 201
 
 
@@ -156,11 +119,9 @@ class OpenOrders(MethodView):
 
         It counts in credit exposure until invoiced (R-5.1).
         """
-        tenant = _checked(customer_id, entity, currency)
-        order = OpenOrder(
-            number=number, customer_id=customer_id, entity=entity, amount=amount, currency=currency
+        order = customer_master().receivables.add_open_order(
+            current_actor(), customer_id, number=number, entity=entity, amount=amount, currency=currency
         )
-        _feed().add_order(tenant, order)
         return to_data(order), 201
 
 

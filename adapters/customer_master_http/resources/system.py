@@ -24,7 +24,7 @@ class Me(MethodView):
     def get(self) -> Data:
         """The caller: tenant, user, roles and the permissions they grant"""
         actor = current_actor()
-        granted = customer_master().configuration.get(actor).permissions_of(actor.roles)
+        granted = customer_master().configuration.permissions(actor)
         return {
             "tenant": actor.tenant,
             "user": actor.user,

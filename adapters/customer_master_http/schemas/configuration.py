@@ -13,11 +13,13 @@ class LegalEntitySchema(Schema):
     code = text(example="MY01")
     name = text(example="Acme Malaysia Sdn Bhd")
     currency = text(nullable=True, example="MYR")
+    letterhead = fields.List(fields.String(), metadata={"description": "Lines under the name on statements."})
 
 
 class LegalEntityInputSchema(Schema):
     name = raw("string", "The entity's name.", example="Acme Malaysia Sdn Bhd")
     currency = raw("string", "ISO 4217 home currency.", example="MYR")
+    letterhead = raw("array", "Lines under the entity's name on its statements of account.")
 
 
 class CreditSettingsSchema(Schema):

@@ -114,6 +114,7 @@ class EntityOverrideSchema(Schema):
     salesperson = text(nullable=True)
     receivable_account = text(nullable=True)
     credit_hold = fields.Nested(CreditHoldSchema, allow_none=True)
+    use_last_price = fields.Boolean(allow_none=True)
 
 
 class CustomerSchema(Schema):
@@ -145,6 +146,7 @@ class CustomerSchema(Schema):
     payment_terms = text(nullable=True)
     credit_limit = decimal(nullable=True, description="null: no limit; 0: no credit.")
     price_list = text(nullable=True)
+    use_last_price = fields.Boolean(allow_none=True, metadata={"description": "null: the tenant's setting."})
     tax_code = text(nullable=True)
     revenue_account = text(nullable=True)
     receivable_account = text(nullable=True)
@@ -233,6 +235,7 @@ class _MasterFields(Schema):
     payment_terms = raw("string", "A payment-terms code of the tenant.", example="NET30")
     credit_limit = decimal_input("null: no limit; 0: no credit.", example="50000.00")
     price_list = raw("string", "A price-list code of the tenant.")
+    use_last_price = raw("boolean", "Price at the last invoiced rate; null: the tenant's setting (R-7.2).")
     external_refs = raw("array", "`{system, ref}` pairs.", items={"type": "object"})
     dimensions = raw("array", "`{type, value}` pairs.", items={"type": "object"})
     metadata = raw("object", "Custom fields (JSON object).")

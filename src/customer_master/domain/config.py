@@ -84,6 +84,8 @@ class LegalEntity:
     code: str
     name: str
     currency: str | None = None
+    # The lines under the entity's name on its statements (address, tax id, bank, …).
+    letterhead: tuple[str, ...] = ()
 
 
 @frozen(kw_only=True)

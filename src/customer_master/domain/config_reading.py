@@ -34,13 +34,14 @@ from customer_master.errors import FieldError, ValidationFailed
 def read_legal_entity(data: Mapping[str, object]) -> LegalEntity:
     errors: list[FieldError] = []
     r = Reader(data, "", errors)
-    r.only(("code", "name", "currency"))
+    r.only(("code", "name", "currency", "letterhead"))
     code = _code(r)
     name = r.text("name", required=True)
     currency = read_currency(r, "currency")
+    letterhead = r.strings("letterhead", max_length=200)
     if errors or code is None or name is None:
         raise ValidationFailed(errors)
-    return LegalEntity(code=code, name=name, currency=currency)
+    return LegalEntity(code=code, name=name, currency=currency, letterhead=letterhead)
 
 
 def read_custom_field(data: Mapping[str, object]) -> CustomField:

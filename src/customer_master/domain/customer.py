@@ -161,6 +161,7 @@ class EntityOverride:
     salesperson: str | None = None
     receivable_account: str | None = None
     credit_hold: CreditHold | None = None
+    use_last_price: bool | None = None
 
 
 # The override fields laid over the master's in the effective view.
@@ -172,6 +173,7 @@ OVERRIDE_FIELDS = (
     "salesperson",
     "receivable_account",
     "credit_hold",
+    "use_last_price",
 )
 
 
@@ -209,6 +211,8 @@ class Customer:
     payment_terms: str | None = None
     credit_limit: Decimal | None = None
     price_list: str | None = None
+    # Price at the last invoiced rate: ``None`` follows the tenant's setting.
+    use_last_price: bool | None = None
     tax_code: str | None = None
     revenue_account: str | None = None
     receivable_account: str | None = None

@@ -57,6 +57,7 @@ MASTER_FIELDS = (
     "payment_terms",
     "credit_limit",
     "price_list",
+    "use_last_price",
     "external_refs",
     "dimensions",
     "metadata",
@@ -86,6 +87,7 @@ def read_master(data: Mapping[str, object], ctx: ReadContext) -> dict[str, Any]:
         "payment_terms": reference(r, "payment_terms", config.payment_terms, "payment terms"),
         "credit_limit": r.decimal("credit_limit", minimum=Decimal(0)),
         "price_list": reference(r, "price_list", config.price_lists, "price list"),
+        "use_last_price": r.optional_boolean("use_last_price"),
         "metadata": _metadata(r, ctx),
     }
     for name in CLASSIFIED_FIELDS:

@@ -4,7 +4,10 @@ The price comes from the first source that has one, in this order (SPEC R-7.2):
 
 1. the customer's own **pricing tier** for the item, when the quantity lies between its
    minimum and maximum (no maximum = open-ended) and the date within its validity;
-2. the customer's **last sales-invoice rate** for the item, if ``use_last_price`` is on;
+2. the customer's **last sales-invoice rate** for the item, if ``use_last_price`` is on
+   (for the tenant, or as the customer or its entity override sets it): the latest
+   invoice dated on or before the date in the document's currency; newer invoices in
+   other currencies are passed over and named;
 3. the customer's **default price list**: its line for the item with the greatest
    minimum quantity not above the quantity, valid on the date;
 4. the same from the tenant's **standard price list**;
@@ -37,7 +40,7 @@ The customer has no default price list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -53,6 +56,7 @@ SkipCode = Literal[
     "no_matching_tier",
     "last_price_off",
     "no_last_price",
+    "last_price_other_currency",
     "no_default_list",
     "no_standard_list",
     "no_matching_line",
@@ -200,20 +204,25 @@ def resolve_price(
     on: date,
     tiers: Iterable[PricingTier],
     use_last_price: bool,
-    last_price: LastPrice | None,
+    last_price: LastPrice | None = None,
     default_list: PriceList | None,
     standard_list: PriceList | None,
+    last_prices: Sequence[LastPrice] = (),
+    currency: str | None = None,
 ) -> PriceResolution:
     """Resolve the unit price of ``quantity`` of ``item_code`` on ``on`` (R-7.2).
 
-    ``tiers`` are the customer's pricing tiers, ``last_price`` its last invoiced rate
-    for the item (as the last-price port reports it), ``default_list`` its effective
+    ``tiers`` are the customer's pricing tiers, ``last_prices`` its invoiced rates for
+    the item dated on or before ``on``, newest first, as the last-price port reports
+    them (``last_price``: a single one), ``currency`` the document's currency (an
+    invoice in another currency does not count; ``None``: any), ``default_list`` its effective
     default price list and ``standard_list`` the tenant's. Sources are tried in order
     and a later one is not looked at once an earlier one has a price.
     """
     skipped: list[SkippedSource] = []
+    rates = tuple(last_prices) or ((last_price,) if last_price is not None else ())
     candidates = _candidates(
-        item_code, quantity, on, tiers, use_last_price, last_price, default_list, standard_list
+        item_code, quantity, on, tiers, use_last_price, (rates, currency), default_list, standard_list
     )
     for candidate in candidates:
         if isinstance(candidate, SkippedSource):
@@ -234,13 +243,13 @@ def _candidates(
     on: date,
     tiers: Iterable[PricingTier],
     use_last_price: bool,
-    last_price: LastPrice | None,
+    last_prices: tuple[Sequence[LastPrice], str | None],
     default_list: PriceList | None,
     standard_list: PriceList | None,
 ) -> Iterator[_Price | SkippedSource]:
     """Each source in order of precedence: its price, or why it has none. Lazy."""
     yield _tier_price(tiers, item_code, quantity, on)
-    yield _last_price(use_last_price, last_price, item_code)
+    yield from _last_price(use_last_price, *last_prices, item_code, on)
     yield _list_price("price_list", default_list, item_code, quantity, on)
     yield _list_price("standard", standard_list, item_code, quantity, on)
 
@@ -270,14 +279,26 @@ def _tier_price(
     return SkippedSource("tier", "no_matching_tier", message)
 
 
-def _last_price(use_last_price: bool, last_price: LastPrice | None, item_code: str) -> _Price | SkippedSource:
+def _last_price(
+    use_last_price: bool, rates: Sequence[LastPrice], currency: str | None, item_code: str, on: date
+) -> Iterator[_Price | SkippedSource]:
+    """The latest invoiced rate dated on or before ``on`` in ``currency``; each newer one
+    in another currency is passed over and named (R-7.2)."""
     if not use_last_price:
         message = "Last-price pricing (use_last_price) is off."
-        return SkippedSource("last_price", "last_price_off", message)
-    if last_price is None:
-        message = f"No earlier sales invoice for item {item_code}."
-        return SkippedSource("last_price", "no_last_price", message)
-    return _Price("last_price", last_price.unit_price, last_price.currency)
+        yield SkippedSource("last_price", "last_price_off", message)
+        return
+    for rate in sorted((r for r in rates if r.invoiced_on <= on), key=lambda r: r.invoiced_on, reverse=True):
+        if currency is None or rate.currency == currency:
+            yield _Price("last_price", rate.unit_price, rate.currency)
+            return
+        message = (
+            f"The sales invoice of {rate.invoiced_on} for item {item_code} is in {rate.currency}, "
+            f"not in the document's {currency}."
+        )
+        yield SkippedSource("last_price", "last_price_other_currency", message)
+    message = f"No earlier sales invoice for item {item_code}."
+    yield SkippedSource("last_price", "no_last_price", message)
 
 
 def _list_price(

@@ -211,6 +211,14 @@ class Reader:
             return default
         return value
 
+    def optional_boolean(self, name: str) -> bool | None:
+        """``True``, ``False``, or ``None`` when absent or null (inherit a setting)."""
+        value = self.data.get(name)
+        if value is None or isinstance(value, bool):
+            return value
+        self.refuse(name, "not_a_boolean", "must be true, false or null")
+        return None
+
     def strings(self, name: str, *, max_length: int = 64) -> tuple[str, ...]:
         """A list of non-blank strings, trimmed, duplicates dropped, order kept."""
         value = self.data.get(name)

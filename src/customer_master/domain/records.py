@@ -260,6 +260,7 @@ OVERRIDE_INPUT_FIELDS = (
     "price_list",
     "salesperson",
     "receivable_account",
+    "use_last_price",
 )
 
 
@@ -277,6 +278,7 @@ def read_override(data: object, path: str, ctx: ReadContext) -> EntityOverride |
         "price_list": reference(r, "price_list", ctx.config.price_lists, "price list"),
         "salesperson": r.text("salesperson", max_length=64),
         "receivable_account": r.text("receivable_account", max_length=64),
+        "use_last_price": r.optional_boolean("use_last_price"),
     }
     if not _clean(r, path, ctx) or entity is None:
         return None

@@ -62,6 +62,7 @@ _OPERATION_WORDS = {
     "credit_release_used": "a released document passed its credit check",
     "enable_entity": "enabled the customer for an entity",
     "disable_entity": "disabled the customer for an entity",
+    "statement_sent": "sent a statement of account",
 }
 
 _OPERATION_NOUNS = {

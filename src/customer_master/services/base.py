@@ -20,7 +20,17 @@ from customer_master.domain.serialize import to_data
 from customer_master.errors import FieldWarning, Forbidden
 from customer_master.ids import new_id
 from customer_master.plugins import Hooks
-from customer_master.ports import Clock, ContentTypes, DocumentStore, ExchangeRates, Storage, UnitOfWork
+from customer_master.ports import (
+    Clock,
+    ContentTypes,
+    DocumentStore,
+    ExchangeRates,
+    LastPrices,
+    Mailer,
+    StatementRenderer,
+    Storage,
+    UnitOfWork,
+)
 
 T = TypeVar("T")
 
@@ -39,6 +49,11 @@ class ServiceContext:
     clock: Clock
     exchange_rates: ExchangeRates | None = None
     make_id: Callable[[], str] = new_id
+    # A host's own last-price port; ``None``: the rates the storage keeps.
+    last_prices: LastPrices | None = None
+    # How statements are mailed and rendered for mail; set by the façade.
+    mailer: Mailer | None = None
+    statement_pdf: StatementRenderer | None = None
     make_salt: Callable[[], str] = new_salt
     documents: DocumentStore | None = None
     content_types: ContentTypes | None = None

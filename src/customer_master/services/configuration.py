@@ -46,11 +46,17 @@ class ConfigurationService:
     def __init__(self, context: ServiceContext) -> None:
         self._ctx = context
 
+    def permissions(self, actor: Actor) -> frozenset[str]:
+        """What the actor's roles let it do in its tenant (its own rights: no check)."""
+        return self._ctx.storage.lookups.configuration(actor.tenant).permissions_of(actor.roles)
+
     def get(self, actor: Actor) -> TenantConfiguration:
-        return self._ctx.storage.lookups.configuration(actor.tenant)
+        """The tenant's configuration, for anyone who may read its customers."""
+        return self._ctx.require(actor, "customer.read")
 
     def add_legal_entity(self, actor: Actor, data: Mapping[str, Any]) -> TenantConfiguration:
         """Add (or rename) a legal entity of the tenant (R-2.1)."""
+        self._ctx.require(actor, "configuration.write")  # before reading what it may not write
         entity = read_legal_entity(data)
 
         def change(config: TenantConfiguration) -> TenantConfiguration:
@@ -105,6 +111,7 @@ class ConfigurationService:
 
     def set_custom_field(self, actor: Actor, data: Mapping[str, Any]) -> TenantConfiguration:
         """Define (or redefine) a typed custom field kept in customers' metadata."""
+        self._ctx.require(actor, "configuration.write")  # before reading what it may not write
         definition = read_custom_field(data)
 
         def change(config: TenantConfiguration) -> TenantConfiguration:
@@ -114,6 +121,7 @@ class ConfigurationService:
 
     def save_payment_terms(self, actor: Actor, data: Mapping[str, Any] | PaymentTerms) -> PaymentTerms:
         """Add or replace payment terms, given in their neutral form or as a value (R-6.1)."""
+        self._ctx.require(actor, "configuration.write")  # before reading what it may not write
         terms = data if isinstance(data, PaymentTerms) else terms_from_dict(data)
         problems = validate_terms(terms)
         if problems:
@@ -137,6 +145,7 @@ class ConfigurationService:
 
     def save_price_list(self, actor: Actor, data: Mapping[str, Any] | PriceList) -> PriceList:
         """Add or replace a price list (R-7.1)."""
+        self._ctx.require(actor, "configuration.write")  # before reading what it may not write
         price_list = data if isinstance(data, PriceList) else read_price_list(data)
 
         def change(config: TenantConfiguration) -> TenantConfiguration:

@@ -26,6 +26,7 @@ from customer_master.domain.customer import CreditHold, CreditRelease, Customer,
 from customer_master.domain.effective import effective_view
 from customer_master.domain.masking import masked_customer, masked_decision
 from customer_master.domain.money import round_money
+from customer_master.domain.receivables import exact_amount
 from customer_master.domain.serialize import to_data
 from customer_master.errors import BusinessRuleViolation, FieldError, NotFound, ValidationFailed
 from customer_master.services.base import Outcome, ServiceContext, Transaction
@@ -43,7 +44,7 @@ class CreditService:
         customer_id: str,
         *,
         entity: str,
-        amount: Decimal,
+        amount: object,
         currency: str | None = None,
         document_type: str = "order",
         document_ref: str | None = None,
@@ -55,8 +56,10 @@ class CreditService:
         with ``BusinessRuleViolation("currency_not_convertible")``. A document released
         earlier by ``document_ref`` passes once.
         """
-        if isinstance(amount, float) or not isinstance(amount, Decimal):
-            raise ValidationFailed([FieldError("amount", "not_a_decimal", "must be a Decimal, not a float")])
+        exact = exact_amount(amount, "amount", signed=True)  # any exact number (R-7.3)
+        if isinstance(exact, FieldError):
+            raise ValidationFailed([exact])
+        amount = exact
         config = self._ctx.require(actor, "customer.read")
         if not config.has_entity(entity):
             raise NotFound("legal entity", entity)

@@ -11,8 +11,9 @@ from attrs import frozen
 
 from customer_master.actor import Actor
 from customer_master.domain.effective import effective_view
+from customer_master.domain.receivables import exact_amount
 from customer_master.domain.terms import Installment, PaymentTerms, schedule
-from customer_master.errors import FieldError, NotFound, ValidationFailed
+from customer_master.errors import BusinessRuleViolation, FieldError, NotFound, ValidationFailed
 from customer_master.services.base import ServiceContext
 
 
@@ -33,11 +34,10 @@ class TermsService:
         self._ctx = context
 
     def schedule(
-        self, actor: Actor, terms_code: str, *, invoice_date: date, amount: Decimal, currency: str
+        self, actor: Actor, terms_code: str, *, invoice_date: date, amount: object, currency: str
     ) -> tuple[Installment, ...]:
         """The installments of an invoice under the tenant's terms ``terms_code`` (R-6.2)."""
-        with self._ctx.storage.unit_of_work() as uow:
-            config = uow.configuration.get(actor.tenant)
+        config = self._ctx.require(actor, "customer.read")
         terms = config.payment_terms.get(terms_code)
         if terms is None:
             raise NotFound("payment terms", terms_code)
@@ -56,17 +56,24 @@ class TermsService:
         *,
         entity: str,
         invoice_date: date,
-        amount: Decimal,
+        amount: object,
         currency: str | None = None,
         terms_code: str | None = None,
     ) -> InvoiceSchedule:
         """The schedule of a customer's invoice for ``entity``: the document's own terms if
-        given, else the customer's effective terms; none → due on the invoice date."""
-        with self._ctx.storage.unit_of_work() as uow:
-            config = uow.configuration.get(actor.tenant)
-            customer = uow.customers.get(actor.tenant, customer_id)
+        given, else the customer's effective terms; none → due on the invoice date.
+        Refused with ``not_enabled_for_entity`` for an entity the customer is not
+        enabled for (R-7.3)."""
+        config = self._ctx.require(actor, "customer.read")
+        customer = self._ctx.storage.lookups.customer(actor.tenant, customer_id)
         if customer is None:
             raise NotFound("customer", customer_id)
+        if not config.has_entity(entity):
+            raise NotFound("legal entity", entity)
+        if not customer.is_enabled_for(entity):
+            raise BusinessRuleViolation(
+                "not_enabled_for_entity", f"customer {customer.code} is not enabled for legal entity {entity}"
+            )
         view = effective_view(customer, entity).customer
         code = terms_code or view.payment_terms
         terms = config.payment_terms.get(code) if code else None
@@ -90,7 +97,9 @@ class TermsService:
         return InvoiceSchedule(terms=terms, installments=lines, due_date=max(i.due_date for i in lines))
 
 
-def _decimal(amount: Decimal) -> Decimal:
-    if not isinstance(amount, Decimal):
-        raise ValidationFailed([FieldError("amount", "not_a_decimal", "must be a Decimal, not a float")])
-    return amount
+def _decimal(amount: object) -> Decimal:
+    """An amount from any exact number (R-7.3); negative amounts (credit notes) too."""
+    value = exact_amount(amount, "amount", signed=True)
+    if isinstance(value, FieldError):
+        raise ValidationFailed([value])
+    return value

@@ -6,8 +6,16 @@ from http_support import Api, error_paths, problem_of
 
 
 def test_legal_entities(api: Api) -> None:
-    added = api.put("/configuration/legal-entities/TH01", {"name": "Acme Thailand", "currency": "THB"})
-    assert added.json == {"code": "TH01", "name": "Acme Thailand", "currency": "THB"}
+    added = api.put(
+        "/configuration/legal-entities/TH01",
+        {"name": "Acme Thailand", "currency": "THB", "letterhead": ["1 Sukhumvit Rd, Bangkok"]},
+    )
+    assert added.json == {
+        "code": "TH01",
+        "name": "Acme Thailand",
+        "currency": "THB",
+        "letterhead": ["1 Sukhumvit Rd, Bangkok"],
+    }
     codes = [e["code"] for e in api.get("/configuration/legal-entities").json]
     assert codes == ["MY01", "SG01", "US01", "TH01"]
     bad = api.put("/configuration/legal-entities/th 01", {"currency": "Baht"})

@@ -91,6 +91,16 @@ CASES: dict[tuple[str, str], tuple[str, Any, dict[str, str]]] = {
     ("POST", "/customers/<customer_id>/attachments"): ("", None, {}),  # any body: the customer is not found
     ("GET", "/customers/<customer_id>/attachments/<attachment_id>"): ("", None, {}),
     ("DELETE", "/customers/<customer_id>/attachments/<attachment_id>"): ("", None, {}),
+    ("GET", "/customers/<customer_id>/aging"): ("as_of=2026-03-31", None, {}),
+    ("GET", "/customers/<customer_id>/open-items"): ("", None, {}),
+    ("GET", "/customers/<customer_id>/statement"): ("entity=MY01&from=2026-03-01&to=2026-03-31", None, {}),
+    ("POST", "/customers/<customer_id>/statement/send"): (
+        "",
+        {"entity": "MY01", "from": "2026-03-01", "to": "2026-03-31"},
+        {},
+    ),
+    # A batch job is known only to its own tenant (and worker); any other id is 404.
+    ("GET", "/statement-batches/<job_id>"): ("", None, {}),
 }
 
 # The audit trail of a customer id outlives the customer (a hard delete keeps its
