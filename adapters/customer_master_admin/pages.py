@@ -72,7 +72,6 @@ def _shared() -> dict[str, Any]:
         "money": money,
         "iso": iso,
         "field_id": field_id,
-        "has_statements": hasattr(customer_master(), "statements"),
     }
 
 
@@ -312,4 +311,4 @@ def csv_response(text: str, name: str) -> Response:
 
 
 # The form and work pages register themselves on the same blueprint.
-from customer_master_admin import documents, editing, work  # noqa: E402, F401
+from customer_master_admin import documents, editing, receivables, work  # noqa: E402, F401

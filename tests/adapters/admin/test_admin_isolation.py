@@ -35,6 +35,9 @@ CASES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/admin/customers/<customer_id>/attachments/<attachment_id>"): {},
     ("GET", "/admin/customers/<customer_id>/attachments/<attachment_id>/delete"): {},
     ("POST", "/admin/customers/<customer_id>/attachments/<attachment_id>/delete"): {},
+    ("GET", "/admin/customers/<customer_id>/statement"): {},
+    ("GET", "/admin/customers/<customer_id>/statement/send"): {},
+    ("POST", "/admin/customers/<customer_id>/statement/send"): {"entity": "MY01", "from": "2026-01-01"},
 }
 # Not an id of anything: the vendored scripts and styles.
 PUBLIC = {("GET", "/admin/static/<path:filename>")}
