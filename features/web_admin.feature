@@ -50,3 +50,22 @@ Feature: The web admin
     When she attaches an executable named "invoice.pdf" on a customer's page
     Then the file field says "its bytes are application/x-executable"
     And the customer keeps no document named "invoice.pdf"
+
+  @R-16.5 @R-13.2
+  Scenario: A customer's page shows its aging in buckets, in its currency
+    Given "ana" is signed in to the admin
+    When she opens a customer with something overdue
+    Then its aging reads current, 1–30, 31–60, 61–90 and over 90 days and the total, each amount right-aligned with its currency
+
+  @R-16.5 @R-12.2
+  Scenario: A viewer sees who owes but not how much
+    Given "vic" is signed in to the admin
+    When he opens a customer with something overdue
+    Then its aging reads "figures hidden for your role" and shows no amount
+
+  @R-16.5 @R-13.3
+  Scenario: A statement of account is downloaded as a PDF from the customer's page
+    Given "ana" is signed in to the admin
+    When she opens a customer with something overdue
+    And she downloads its statement as a PDF from "2020-01-01" to today
+    Then the PDF names the customer and its balance due today

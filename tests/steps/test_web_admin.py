@@ -197,3 +197,62 @@ def field_says(page: Any, words: str) -> None:
 def no_document(served: Served, admin_story: dict[str, Any], name: str) -> None:
     kept = served.cm.attachments.list(SETUP, admin_story["customer"].id)
     assert name not in [d.name for d in kept]
+
+
+@when(parsers.re(r"(?:he|she) opens a customer with something overdue"))
+def opens_owing(page: Any, served: Served, admin_story: dict[str, Any]) -> None:
+    from customer_master.domain.aging import AgingQuery
+
+    zone = served.cm.configuration.get(SETUP).settings.time_zone
+    today = served.cm.context.clock.today(zone)
+    report = served.cm.receivables.aging(SETUP, AgingQuery(as_of=today, limit=40))
+    line = next(x for x in report.lines if x.buckets is not None and x.buckets.overdue > 0)
+    admin_story["aging"] = line
+    page.goto(served.at(f"/admin/customers/{line.customer_id}"))
+
+
+@then(
+    "its aging reads current, 1–30, 31–60, 61–90 and over 90 days and the total, "
+    "each amount right-aligned with its currency"
+)
+def aging_buckets(page: Any, admin_story: dict[str, Any]) -> None:
+    line = admin_story["aging"]
+    headers = page.locator("#aging thead th").all_inner_texts()
+    assert headers == ["Entity", "Current", "1–30 days", "31–60 days", "61–90 days", "Over 90 days", "Total"]
+    row = page.locator("#aging tbody tr").filter(has_text=line.entity).first
+    cells = row.locator("td")
+    expected = [*line.buckets.amounts(), line.buckets.total]
+    assert cells.all_inner_texts() == [f"{amount:,.2f} {line.currency}" for amount in expected]
+    for i in range(cells.count()):
+        assert cells.nth(i).evaluate("e => getComputedStyle(e).textAlign") == "right"
+
+
+@then('its aging reads "figures hidden for your role" and shows no amount')
+def aging_masked(page: Any, admin_story: dict[str, Any]) -> None:
+    line = admin_story["aging"]
+    table = page.locator("#aging").inner_text()
+    assert "figures hidden for your role" in table
+    assert line.currency not in table
+    assert f"{line.buckets.total:,.2f}" not in page.locator("main").inner_text()
+
+
+@when(parsers.parse('she downloads its statement as a PDF from "{start}" to today'))
+def downloads_statement(page: Any, admin_story: dict[str, Any], start: str) -> None:
+    page.get_by_label("From", exact=True).fill(start)
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Download the PDF").click()
+    admin_story["pdf"] = Path(downloading.value.path()).read_bytes()
+
+
+@then("the PDF names the customer and its balance due today")
+def statement_pdf(admin_story: dict[str, Any]) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    line = admin_story["aging"]
+    data = admin_story["pdf"]
+    assert data.startswith(b"%PDF")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert line.code in text
+    assert f"{line.buckets.total:,.2f}" in text
