@@ -313,3 +313,28 @@ def test_the_tenants_aging_page_filters_by_entity_and_pages_by_code(
     unknown = ana.get("/admin/aging?entity=ZZ99")
     assert unknown.status_code == 422
     assert "ZZ99 is not a legal entity of this tenant" in unknown.text
+
+
+def test_a_viewers_statement_downloads_without_figures(ar: CustomerMaster, owing: Any) -> None:
+    vic = signed_in_client(ar, "vic", "viewer")
+    period = "entity=MY01&from=2025-11-01&to=2026-03-02"
+    pdf = vic.get(f"/admin/customers/{owing.id}/statement?{period}&format=pdf")
+    assert pdf.status_code == 200
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert "INV-3" in text
+    for amount in ("1,350.50", "1,000.00", "250.50"):
+        assert amount not in text
+
+
+def test_without_a_mail_server_sending_is_refused_in_words(tenant: CustomerMaster, admin: Actor) -> None:
+    customer = _customer(tenant, "Kedai Ali Sdn Bhd")
+    _invoice(tenant, customer, "INV-1", date(2026, 2, 15), "250.50")
+    ana = signed_in_client(tenant, "ana", "admin", "ar_manager")
+    ana.get(f"/admin/customers/{customer.id}")
+    form = {"entity": "MY01", "from": "2026-02-01", "to": "2026-02-28"}
+    one = ana.post(f"/admin/customers/{customer.id}/statement/send", form)
+    assert one.status_code == 503
+    assert "no mail server is configured" in one.text
+    batch = ana.post("/admin/customers/batch", {"action": "statements", "statement_entity": "MY01", **form})
+    assert batch.status_code == 503
+    assert "no mail server is configured" in batch.text
