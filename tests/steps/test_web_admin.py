@@ -17,7 +17,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "adapters" / "admin"))
 
-from admin_browser import Served, browser, page, served, sign_in  # noqa: F401
+from admin_browser import Served, browser, page, read_aside, served, sign_in  # noqa: F401
 
 from customer_master import Actor
 from customer_master.domain.search import CustomerQuery
@@ -203,10 +203,13 @@ def no_document(served: Served, admin_story: dict[str, Any], name: str) -> None:
 def opens_owing(page: Any, served: Served, admin_story: dict[str, Any]) -> None:
     from customer_master.domain.aging import AgingQuery
 
-    zone = served.cm.configuration.get(SETUP).settings.time_zone
-    today = served.cm.context.clock.today(zone)
-    report = served.cm.receivables.aging(SETUP, AgingQuery(as_of=today, limit=40))
-    line = next(x for x in report.lines if x.buckets is not None and x.buckets.overdue > 0)
+    def read() -> Any:
+        zone = served.cm.configuration.get(SETUP).settings.time_zone
+        today = served.cm.context.clock.today(zone)
+        report = served.cm.receivables.aging(SETUP, AgingQuery(as_of=today, limit=40))
+        return next(x for x in report.lines if x.buckets is not None and x.buckets.overdue > 0)
+
+    line = read_aside(read)
     admin_story["aging"] = line
     page.goto(served.at(f"/admin/customers/{line.customer_id}"))
 

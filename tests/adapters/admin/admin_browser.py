@@ -11,9 +11,10 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from attrs import frozen
@@ -23,6 +24,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from customer_master import CustomerMaster
 from customer_master_http import create_app
 
+T = TypeVar("T")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -132,6 +134,16 @@ def signed_in_client(cm: CustomerMaster, user: str, *roles: str, tenant: str = "
     client = Browser(app.test_client())
     assert client.sign_in(secret).status_code == 302
     return client
+
+
+def read_aside(read: Callable[[], T]) -> T:
+    """``read()`` run in a thread of its own. The SQL adapter's file-SQLite reader keeps a
+    connection per thread in a ``SingletonThreadPool`` of 32, which closes the oldest
+    thread's connection once more threads have read — and the threaded test server starts
+    a thread per request — so the test thread's own connection may be closed by the time
+    a later test reads the served store through it."""
+    with ThreadPoolExecutor(max_workers=1) as aside:
+        return aside.submit(read).result()
 
 
 def sign_in(page: Any, served: Served, user: str) -> None:
