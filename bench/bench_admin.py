@@ -121,6 +121,7 @@ def main() -> None:
         assert signed.status_code == 302, signed.text[:300]
         middle = cm.customers.search(ADMIN, CustomerQuery(name=f"Golden Jaya Marine {count // 2 + 4}")).items
         target = middle[0] if middle else cm.customers.search(ADMIN, CustomerQuery(limit=1)).items[0]
+        fed = feed_receivables(cm, target.id)
         fragment = {"HX-Request": "true", "HX-Target": "results"}
         pages = [
             ("customer list (first page of 50)", "/admin/customers", 100, None),
@@ -129,6 +130,7 @@ def main() -> None:
             ("approvals inbox (40 waiting)", "/admin/approvals", 100, None),
             ("search as you type, misspelt", "/admin/customers?name=Goldn+Jaya+Marin", 50, fragment),
             ("search as you type, a prefix", "/admin/customers?name=sinar+tek", 50, fragment),
+            (f"aging page ({fed} customers owing)", "/admin/aging", 100, None),
         ]
         print(f"server time per request, {repeat} requests each (median / 95th percentile):")
         for label, path, goal, headers in pages:
@@ -138,6 +140,23 @@ def main() -> None:
             verdict = "ok" if median < goal else "OVER"
             print(f"  {label:<38} {median:7.1f} ms / {p95:7.1f} ms   goal < {goal} ms: {verdict}")
         cm.close()
+
+
+def feed_receivables(cm: CustomerMaster, target_id: str, owing: int = 300) -> int:
+    """Invoices at every age for the customer the page is timed on and for ``owing``
+    customers in code order (the aging page's first pages), fed through the service."""
+    from datetime import timedelta
+
+    today = cm.context.clock.today(cm.configuration.get(ADMIN).settings.time_zone)
+    ids = [target_id, *(c.id for c in cm.customers.search(ADMIN, CustomerQuery(limit=owing)).items)]
+    for n, customer_id in enumerate(dict.fromkeys(ids)):
+        for age in (10, 45, 120):
+            cm.receivables.add_invoice(
+                ADMIN, customer_id, number=f"B-{n}-{age}", entity="MY01",
+                document_date=today - timedelta(days=age + 30), due_date=today - timedelta(days=age),
+                amount=f"{100 + n}.50", currency="MYR",
+            )  # fmt: skip
+    return len(dict.fromkeys(ids))
 
 
 if __name__ == "__main__":

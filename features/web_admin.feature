@@ -36,3 +36,36 @@ Feature: The web admin
     Given "vic" is signed in to the admin
     When he opens a customer with a credit limit
     Then the credit limit and the credit position read "hidden for your role"
+
+  @R-16.5 @R-16.6
+  Scenario: A document is attached on the customer page, listed and downloaded
+    Given "ana" is signed in to the admin
+    When she attaches the PDF "exemption-2026.pdf" on a customer's page
+    Then the page lists "exemption-2026.pdf" as a PDF uploaded by "ana"
+    And downloading "exemption-2026.pdf" gives back the bytes she uploaded
+
+  @R-16.5 @R-16.6
+  Scenario: A file whose bytes are not what its name says is refused at the field
+    Given "ana" is signed in to the admin
+    When she attaches an executable named "invoice.pdf" on a customer's page
+    Then the file field says "its bytes are application/x-executable"
+    And the customer keeps no document named "invoice.pdf"
+
+  @R-16.5 @R-13.2
+  Scenario: A customer's page shows its aging in buckets, in its currency
+    Given "ana" is signed in to the admin
+    When she opens a customer with something overdue
+    Then its aging reads current, 1–30, 31–60, 61–90 and over 90 days and the total, each amount right-aligned with its currency
+
+  @R-16.5 @R-12.2
+  Scenario: A viewer sees who owes but not how much
+    Given "vic" is signed in to the admin
+    When he opens a customer with something overdue
+    Then its aging reads "figures hidden for your role" and shows no amount
+
+  @R-16.5 @R-13.3
+  Scenario: A statement of account is downloaded as a PDF from the customer's page
+    Given "ana" is signed in to the admin
+    When she opens a customer with something overdue
+    And she downloads its statement as a PDF from "2020-01-01" to today
+    Then the PDF names the customer and its balance due today

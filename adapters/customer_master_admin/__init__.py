@@ -5,12 +5,12 @@ vendored in ``static/`` (nothing is built or downloaded on a fresh machine). Eve
 calls the same façade services as the API, as the signed-in key's actor, so lanes,
 roles, masking and audit apply as they do everywhere (the audit names the channel
 ``admin``). Pages: sign in and out; the customer list (filters, search as you type,
-sort, keyset pages, export, batch actions); a customer's page (master, related records,
-effective view per entity, credit position, timeline and notes, audit trail); create,
-edit and clone forms; the approvals inbox; the import wizard; audit verify.
+sort, keyset pages, export, batch actions including "send statements"); a customer's
+page (master, related records, effective view per entity, credit position, aging and
+statements, attachments, timeline and notes, audit trail); create, edit and clone forms;
+the approvals inbox; the import wizard; the tenant's aging; audit verify.
 
-Statements (R-13.3) and attachments (R-16.6) appear on the pages when the façade has
-those services (``cm.statements``, ``cm.attachments``): see ``pages.py``.
+Attachments are in ``documents.py``; aging and statements in ``receivables.py``.
 """
 
 from __future__ import annotations

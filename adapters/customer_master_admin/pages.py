@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -72,8 +72,6 @@ def _shared() -> dict[str, Any]:
         "money": money,
         "iso": iso,
         "field_id": field_id,
-        "has_statements": hasattr(customer_master(), "statements"),
-        "has_attachments": hasattr(customer_master(), "attachments"),
     }
 
 
@@ -207,21 +205,34 @@ def customers() -> Any:
 @admin.route("/customers/<customer_id>")
 @auth.signed_in
 def customer(customer_id: str) -> Any:
+    found = customer_master().customers.lookup(auth.actor(), customer_id)
+    return customer_page(found.customer, redirected_from=found.redirected_from)
+
+
+def customer_page(item: Customer, http_status: int = 200, **context: Any) -> tuple[str, int]:
+    """A customer's page; ``context`` puts an error at its form (``note_error``,
+    ``upload_errors``) or overrides a section."""
     master, who = customer_master(), auth.actor()
-    found = master.customers.lookup(who, customer_id)
-    item = found.customer
     entities = [item.legal_entity, *sorted(item.enabled_entities - {item.legal_entity})]
-    views = [_entity_view(item, entity) for entity in entities]
-    return page(
-        "customer.html",
-        c=item,
-        redirected_from=found.redirected_from,
-        views=views,
-        credit=[_credit_position(item, entity) for entity in entities],
-        timeline=master.audit.timeline(who, item.id),
-        requests=master.approvals.list(who, customer_id=item.id, state="pending"),
-        note_error=None,
-    )
+    sections: dict[str, Any] = {
+        "redirected_from": None,
+        "note_error": None,
+        "upload_errors": [],
+        "views": [_entity_view(item, entity) for entity in entities],
+        "credit": [_credit_position(item, entity) for entity in entities],
+        "timeline": master.audit.timeline(who, item.id),
+        "requests": master.approvals.list(who, customer_id=item.id, state="pending"),
+        "attachments": master.attachments.list(who, item.id),
+        "attachment_limit": master.attachments.limit,
+    }
+    for extra in CUSTOMER_SECTIONS:
+        sections.update(extra(item))
+    return page("customer.html", http_status, c=item, **{**sections, **context})
+
+
+# Sections other modules add to the customer page (aging and statements): each gets the
+# customer and answers the template's variables.
+CUSTOMER_SECTIONS: list[Callable[[Customer], dict[str, Any]]] = []
 
 
 def _entity_view(item: Customer, entity: str) -> dict[str, Any]:
@@ -269,18 +280,7 @@ def add_note(customer_id: str) -> Any:
         master.audit.add_note(who, customer_id, request.form.get("text", ""))
     except ValidationFailed as refused:
         item = master.customers.get(who, customer_id)
-        entities = [item.legal_entity, *sorted(item.enabled_entities - {item.legal_entity})]
-        return page(
-            "customer.html",
-            422,
-            c=item,
-            redirected_from=None,
-            views=[_entity_view(item, e) for e in entities],
-            credit=[_credit_position(item, e) for e in entities],
-            timeline=master.audit.timeline(who, item.id),
-            requests=master.approvals.list(who, customer_id=item.id, state="pending"),
-            note_error=refused.errors[0].message,
-        )
+        return customer_page(item, 422, note_error=refused.errors[0].message)
     return redirect(url_for("admin.customer", customer_id=customer_id, _anchor="timeline"))
 
 
@@ -311,4 +311,4 @@ def csv_response(text: str, name: str) -> Response:
 
 
 # The form and work pages register themselves on the same blueprint.
-from customer_master_admin import editing, work  # noqa: E402, F401
+from customer_master_admin import documents, editing, receivables, work  # noqa: E402, F401

@@ -171,8 +171,13 @@ def batch() -> Any:
     master, who = customer_master(), auth.actor()
     action = request.form.get("action", "")
     reason = request.form.get("reason", "").strip()
+    if action == "statements":
+        from customer_master_admin.receivables import statements_batch
+
+        return statements_batch()
     if action not in ("deactivate", "hold", "release"):
-        return page("problem.html", 422, status=422, message="choose an action: deactivate, hold or release")
+        message = "choose an action: deactivate, hold, release or send statements"
+        return page("problem.html", 422, status=422, message=message)
     if action == "hold" and not reason:
         return page(
             "problem.html", 422, status=422, message="a credit hold needs a reason: go back and give one"

@@ -17,7 +17,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "adapters" / "admin"))
 
-from admin_browser import Served, browser, page, served, sign_in  # noqa: F401
+from admin_browser import Served, browser, page, read_aside, served, sign_in  # noqa: F401
 
 from customer_master import Actor
 from customer_master.domain.search import CustomerQuery
@@ -140,3 +140,122 @@ def masked(page: Any, admin_story: dict[str, Any]) -> None:
     )
     assert "figures hidden for your role" in main
     assert admin_story["limit"] not in main
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
+
+
+def _attach(page: Any, served: Served, story: dict[str, Any], tmp: Path, name: str, data: bytes) -> None:
+    found = served.cm.customers.search(SETUP, CustomerQuery(kind="company", limit=10)).items
+    target = found[3]
+    story["customer"] = target
+    (tmp / name).write_bytes(data)
+    story["bytes"] = data
+    page.goto(served.at(f"/admin/customers/{target.id}"))
+    page.get_by_label("Document to attach").set_input_files(str(tmp / name))
+    page.get_by_role("button", name="Upload the document").click()
+
+
+@when(parsers.parse('she attaches the PDF "{name}" on a customer\'s page'))
+def attaches_pdf(page: Any, served: Served, admin_story: dict[str, Any], tmp_path: Path, name: str) -> None:
+    _attach(page, served, admin_story, tmp_path, name, PDF)
+    page.wait_for_url("**#attachments")
+
+
+@when(parsers.parse('she attaches an executable named "{name}" on a customer\'s page'))
+def attaches_executable(
+    page: Any, served: Served, admin_story: dict[str, Any], tmp_path: Path, name: str
+) -> None:
+    _attach(page, served, admin_story, tmp_path, name, ELF)
+
+
+@then(parsers.parse('the page lists "{name}" as a PDF uploaded by "{user}"'))
+def lists_document(page: Any, name: str, user: str) -> None:
+    row = page.locator("#attachment-list tbody tr").filter(has_text=name).first
+    cells = row.locator("td").all_inner_texts()
+    assert cells[0] == "PDF"
+    assert cells[2] == user
+
+
+@then(parsers.parse('downloading "{name}" gives back the bytes she uploaded'))
+def downloads(page: Any, admin_story: dict[str, Any], name: str) -> None:
+    row = page.locator("#attachment-list tbody tr").filter(has_text=name).first
+    with page.expect_download() as downloading:
+        row.get_by_role("link", name=name, exact=True).click()
+    assert downloading.value.suggested_filename == name
+    assert Path(downloading.value.path()).read_bytes() == admin_story["bytes"]
+
+
+@then(parsers.parse('the file field says "{words}"'))
+def field_says(page: Any, words: str) -> None:
+    assert page.get_by_label("Document to attach").get_attribute("aria-invalid") == "true"
+    assert words in page.locator("#document-error").inner_text()
+
+
+@then(parsers.parse('the customer keeps no document named "{name}"'))
+def no_document(served: Served, admin_story: dict[str, Any], name: str) -> None:
+    kept = served.cm.attachments.list(SETUP, admin_story["customer"].id)
+    assert name not in [d.name for d in kept]
+
+
+@when(parsers.re(r"(?:he|she) opens a customer with something overdue"))
+def opens_owing(page: Any, served: Served, admin_story: dict[str, Any]) -> None:
+    from customer_master.domain.aging import AgingQuery
+
+    def read() -> Any:
+        zone = served.cm.configuration.get(SETUP).settings.time_zone
+        today = served.cm.context.clock.today(zone)
+        report = served.cm.receivables.aging(SETUP, AgingQuery(as_of=today, limit=40))
+        return next(x for x in report.lines if x.buckets is not None and x.buckets.overdue > 0)
+
+    line = read_aside(read)
+    admin_story["aging"] = line
+    page.goto(served.at(f"/admin/customers/{line.customer_id}"))
+
+
+@then(
+    "its aging reads current, 1–30, 31–60, 61–90 and over 90 days and the total, "
+    "each amount right-aligned with its currency"
+)
+def aging_buckets(page: Any, admin_story: dict[str, Any]) -> None:
+    line = admin_story["aging"]
+    headers = page.locator("#aging thead th").all_inner_texts()
+    assert headers == ["Entity", "Current", "1–30 days", "31–60 days", "61–90 days", "Over 90 days", "Total"]
+    row = page.locator("#aging tbody tr").filter(has_text=line.entity).first
+    cells = row.locator("td")
+    expected = [*line.buckets.amounts(), line.buckets.total]
+    assert cells.all_inner_texts() == [f"{amount:,.2f} {line.currency}" for amount in expected]
+    for i in range(cells.count()):
+        assert cells.nth(i).evaluate("e => getComputedStyle(e).textAlign") == "right"
+
+
+@then('its aging reads "figures hidden for your role" and shows no amount')
+def aging_masked(page: Any, admin_story: dict[str, Any]) -> None:
+    line = admin_story["aging"]
+    table = page.locator("#aging").inner_text()
+    assert "figures hidden for your role" in table
+    assert line.currency not in table
+    assert f"{line.buckets.total:,.2f}" not in page.locator("main").inner_text()
+
+
+@when(parsers.parse('she downloads its statement as a PDF from "{start}" to today'))
+def downloads_statement(page: Any, admin_story: dict[str, Any], start: str) -> None:
+    page.get_by_label("From", exact=True).fill(start)
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Download the PDF").click()
+    admin_story["pdf"] = Path(downloading.value.path()).read_bytes()
+
+
+@then("the PDF names the customer and its balance due today")
+def statement_pdf(admin_story: dict[str, Any]) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    line = admin_story["aging"]
+    data = admin_story["pdf"]
+    assert data.startswith(b"%PDF")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert line.code in text
+    assert f"{line.buckets.total:,.2f}" in text

@@ -11,9 +11,10 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from attrs import frozen
@@ -23,6 +24,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from customer_master import CustomerMaster
 from customer_master_http import create_app
 
+T = TypeVar("T")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -108,7 +110,7 @@ class Browser:
 
     def get(self, path: str, **kwargs: Any) -> Any:
         response = self.client.get(path, **kwargs)
-        found = CSRF.search(response.text)
+        found = CSRF.search(response.text) if response.mimetype == "text/html" else None
         if found:
             self.token = found.group(1)
         return response
@@ -119,6 +121,29 @@ class Browser:
     def sign_in(self, secret: str) -> Any:
         self.get("/admin/sign-in")
         return self.post("/admin/sign-in", {"api_key": secret})
+
+
+def signed_in_client(cm: CustomerMaster, user: str, *roles: str, tenant: str = "acme") -> Browser:
+    """Flask's test client over ``cm``, signed in with a new key of ``user`` (plain http)."""
+    from customer_master_admin.session import configure_session
+
+    secret, _key = cm.access.create_api_key(tenant, user, roles)
+    app = create_app(cm)
+    app.config["ADMIN_INSECURE_COOKIE"] = True  # the test client speaks plain http://localhost
+    configure_session(app)
+    client = Browser(app.test_client())
+    assert client.sign_in(secret).status_code == 302
+    return client
+
+
+def read_aside(read: Callable[[], T]) -> T:
+    """``read()`` run in a thread of its own. The SQL adapter's file-SQLite reader keeps a
+    connection per thread in a ``SingletonThreadPool`` of 32, which closes the oldest
+    thread's connection once more threads have read — and the threaded test server starts
+    a thread per request — so the test thread's own connection may be closed by the time
+    a later test reads the served store through it."""
+    with ThreadPoolExecutor(max_workers=1) as aside:
+        return aside.submit(read).result()
 
 
 def sign_in(page: Any, served: Served, user: str) -> None:

@@ -263,6 +263,7 @@ def test_pages_do_not_break_their_layout(
         (f"/admin/customers/{target.id}", "customer"),
         ("/admin/customers/new", "new-customer"),
         ("/admin/approvals", "approvals"),
+        ("/admin/aging", "aging"),
     ):
         page.goto(served.at(path))
         overflow = page.evaluate(

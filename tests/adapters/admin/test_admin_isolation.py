@@ -5,6 +5,7 @@ URL map: a new admin page with an id and no case here fails the test."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -15,7 +16,8 @@ from customer_master import Actor, CustomerMaster
 from customer_master_admin.session import configure_session
 from customer_master_http import create_app
 
-# (method, rule) → form sent with a POST.
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# (method, rule) → form sent with a POST (a callable value is called for each request).
 CASES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/admin/customers/<customer_id>"): {},
     ("GET", "/admin/customers/<customer_id>/edit"): {},
@@ -29,6 +31,13 @@ CASES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/admin/import/<token>"): {},
     ("POST", "/admin/import/<token>/confirm"): {},
     ("GET", "/admin/import/<token>/report.csv"): {},
+    ("POST", "/admin/customers/<customer_id>/attachments"): {"file": lambda: (io.BytesIO(PDF), "mine.pdf")},
+    ("GET", "/admin/customers/<customer_id>/attachments/<attachment_id>"): {},
+    ("GET", "/admin/customers/<customer_id>/attachments/<attachment_id>/delete"): {},
+    ("POST", "/admin/customers/<customer_id>/attachments/<attachment_id>/delete"): {},
+    ("GET", "/admin/customers/<customer_id>/statement"): {},
+    ("GET", "/admin/customers/<customer_id>/statement/send"): {},
+    ("POST", "/admin/customers/<customer_id>/statement/send"): {"entity": "MY01", "from": "2026-01-01"},
 }
 # Not an id of anything: the vendored scripts and styles.
 PUBLIC = {("GET", "/admin/static/<path:filename>")}
@@ -53,7 +62,14 @@ def acme(tenant: CustomerMaster, admin: Actor) -> dict[str, str]:
     sam = Actor(admin.tenant, "sam", frozenset({"sales_admin"}))
     request = tenant.customers.update(sam, customer.id, {"salesperson": "rina"}, version=1).change_request
     assert request is not None
-    return {"customer_id": customer.id, "request_id": request.id, "decision": "approve", "token": "x" * 32}
+    document = tenant.attachments.attach(admin, customer.id, "kedai-ali-contract.pdf", PDF)
+    return {
+        "customer_id": customer.id,
+        "request_id": request.id,
+        "decision": "approve",
+        "token": "x" * 32,
+        "attachment_id": document.id,
+    }
 
 
 def test_another_tenants_ids_are_not_found_in_the_admin(
@@ -72,9 +88,11 @@ def test_another_tenants_ids_are_not_found_in_the_admin(
         path = rule
         for name, value in acme.items():
             path = path.replace(f"<{name}>", value)
-        response = otto.get(path) if method == "GET" else otto.post(path, form)
+        sent = {k: v() if callable(v) else v for k, v in form.items()}  # a fresh file each time
+        response = otto.get(path) if method == "GET" else otto.post(path, sent)
         assert response.status_code == 404, (method, rule, response.status_code)
         assert "Kedai Ali" not in response.text
     assert tenant.customers.get(admin, acme["customer_id"]) == before
     assert tenant.audit.notes(admin, acme["customer_id"]) == []
     assert tenant.approvals.get(admin, acme["request_id"]).approvals == ()
+    assert [d.id for d in tenant.attachments.list(admin, acme["customer_id"])] == [acme["attachment_id"]]
