@@ -170,6 +170,8 @@ _SHARED: dict[str, Any] = {}
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     reason = browser_missing()
+    if reason and os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and {reason}", pytrace=False)  # CI runs the browser tests for real
     if reason:
         pytest.skip(reason)
     if "served" in _SHARED:
