@@ -70,7 +70,8 @@ class DriverReads:
     """Runs ``DriverRead``\\ s on the reader engine's driver connections.
 
     A file SQLite reader pool keeps one connection per thread anyway: it stays checked
-    out here (no pool round trip per read) until ``close``. Elsewhere each read takes a
+    out here (no pool round trip per read) until its thread has ended (it goes back when
+    another thread first reads) or ``close``. Elsewhere each read takes a
     pooled connection and gives it back (rolled back, if the driver opened a
     transaction)."""
 
@@ -81,7 +82,7 @@ class DriverReads:
         # included: what it reads may not be committed yet.
         self.committed_only = engine.dialect.name != "sqlite" or self._pinned
         self._local = threading.local()
-        self._held: list[Any] = []
+        self._held: dict[threading.Thread, Any] = {}
         self._lock = threading.Lock()
 
     def prepare(self, statement: Select[Any] | CompoundSelect[Any]) -> DriverRead:
@@ -91,9 +92,12 @@ class DriverReads:
         if self._pinned:
             connection = getattr(self._local, "connection", None)
             if connection is None:
+                with self._lock:  # the connections of threads that ended go back to the pool
+                    for ended in [thread for thread in self._held if not thread.is_alive()]:
+                        self._held.pop(ended).close()
                 connection = self._local.connection = self.engine.raw_connection()
                 with self._lock:
-                    self._held.append(connection)
+                    self._held[threading.current_thread()] = connection
             return read.run(connection, parameters)
         connection = self.engine.raw_connection()
         try:
@@ -103,8 +107,8 @@ class DriverReads:
 
     def close(self) -> None:
         with self._lock:
-            held, self._held = self._held, []
-        for connection in held:
+            held, self._held = self._held, {}
+        for connection in held.values():
             connection.close()
         self._local = threading.local()
 

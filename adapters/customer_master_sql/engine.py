@@ -17,11 +17,13 @@ before the URL reaches the driver.
 from __future__ import annotations
 
 import json
+import threading
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.pool import SingletonThreadPool, StaticPool
+from sqlalchemy.pool import ConnectionPoolEntry, SingletonThreadPool, StaticPool
 
 from customer_master.extras import require
 from customer_master_sql.types import dumps
@@ -101,6 +103,32 @@ def _sqlite_engine(url: URL, options: dict[str, Any]) -> Engine:
     return engine
 
 
+class ThreadConnectionPool(SingletonThreadPool):
+    """A connection per thread, as ``SingletonThreadPool`` keeps, except what happens past
+    its size: that pool then closes connections at random, those of threads still reading
+    with them included ("Cannot operate on a closed database" under a server with a
+    thread per request). This one closes only the connections of threads that have ended,
+    so it holds about one connection per live thread, however many have come and gone."""
+
+    def __init__(self, *arguments: Any, **options: Any) -> None:
+        super().__init__(*arguments, **options)
+        self._owners: weakref.WeakKeyDictionary[ConnectionPoolEntry, threading.Thread] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        record = super()._do_get()
+        self._owners.setdefault(record, threading.current_thread())
+        return record
+
+    def _cleanup(self) -> None:
+        for record in list(self._all_conns):
+            owner = self._owners.get(record)
+            if owner is not None and not owner.is_alive():
+                self._all_conns.discard(record)
+                record.close()
+
+
 def reader_engine(engine: Engine) -> Engine:
     """An engine for single-statement reads outside units of work (``lookups``): no
     transaction around them, so the hot path pays for its query and little else — on
@@ -118,7 +146,7 @@ def reader_engine(engine: Engine) -> Engine:
     options = {"json_serializer": dumps, "json_deserializer": json.loads}
     readers = _sqlite_engine(
         engine.url,
-        {**options, "poolclass": SingletonThreadPool, "pool_size": 32, "pool_reset_on_return": None},
+        {**options, "poolclass": ThreadConnectionPool, "pool_size": 32, "pool_reset_on_return": None},
     )
     return readers.execution_options(**{SQLITE_BEGIN: None})
 

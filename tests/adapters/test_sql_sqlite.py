@@ -81,3 +81,46 @@ def test_api_keys_are_cached_briefly_and_a_revocation_here_counts_at_once(tmp_pa
     finally:
         here.close()
         elsewhere.close()
+
+
+def test_more_live_threads_than_the_reader_pool_holds_all_keep_reading(storage: SqlStorage) -> None:
+    """A server with a thread per request reads from many threads at once: the reader
+    pool keeps a connection per thread and, past its size, closes only those of threads
+    that have ended — never one a live thread is reading with."""
+    import threading
+
+    with storage.unit_of_work() as uow:
+        uow.customers.add(walk_in(1))
+        uow.commit()
+    threads, rounds = 48, 3
+    together = threading.Barrier(threads)
+    found: list[bool] = []
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(rounds):
+                found.append(storage.lookups.customer("acme", "c1") is not None)
+                together.wait(timeout=30)  # every thread holds its connection meanwhile
+        except BaseException as failure:
+            failures.append(failure)
+            together.abort()
+
+    workers = [threading.Thread(target=read) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    assert found == [True] * threads * rounds
+    # Threads that ended give their connections up when new threads come.
+    for _ in range(threads):
+        reader = threading.Thread(
+            target=lambda: found.append(storage.lookups.customer("acme", "c1") is not None)
+        )
+        reader.start()
+        reader.join()
+    assert all(found)
+    held = int(storage.read_engine.pool.status().rsplit(" ", 1)[1])
+    assert held <= 33  # about the pool's size (32), not one a thread that ever read
+    storage.close()
