@@ -10,6 +10,8 @@ from decimal import Decimal
 import flask
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 
 from customer_master.errors import ValidationFailed
 from customer_master_http.limits import MAX_DEPTH, body_problem, bounded_integer, too_deep
@@ -47,3 +49,47 @@ class ExactJsonParser(FlaskParser):
 
 class Blueprint(SmorestBlueprint):  # type: ignore[misc]
     ARGUMENTS_PARSER = ExactJsonParser()
+
+
+MULTIPART = "multipart/form-data"
+
+
+class MultipartParser(ExactJsonParser):
+    """A ``multipart`` location reading the query string, the form fields and the file
+    parts together, once the body's type and size are checked: a body over ``limit`` is
+    refused with ``too_large`` before it is read (and one without a length is cut there)."""
+
+    __location_map__: typing.ClassVar[dict[str, typing.Any]] = {
+        **ExactJsonParser.__location_map__,
+        "multipart": "load_multipart",
+    }
+    noun = "file"  # what the upload is called in the refusal of another media type
+
+    def limit(self, req: flask.Request) -> int:
+        """The largest body accepted, in bytes."""
+        raise NotImplementedError
+
+    def too_large(self, req: flask.Request) -> Exception:
+        """The problem a body over the limit is answered with."""
+        raise NotImplementedError
+
+    def load_multipart(self, req: flask.Request, schema: typing.Any) -> MultiDictProxy:
+        limit = self.limit(req)
+        if req.content_length is not None and req.content_length > limit:
+            raise self.too_large(req)
+        req.max_content_length = limit
+        if req.mimetype != MULTIPART:
+            given = req.mimetype or "untyped"
+            message = f"send the {self.noun} as multipart/form-data (a `file` part), not {given}"
+            raise problem(415, "unsupported-media-type", message)
+        return self._makeproxy(CombinedMultiDict([req.args, req.form, req.files]), schema)
+
+
+class MultipartBlueprint(Blueprint):
+    """A blueprint whose operations may take a ``multipart`` upload (its subclass names
+    the ``MultipartParser``)."""
+
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING: typing.ClassVar[dict[str, str]] = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": MULTIPART,
+    }

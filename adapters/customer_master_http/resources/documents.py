@@ -10,62 +10,42 @@ customer of another tenant is 404.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import flask
 from flask import Response
 from flask.views import MethodView
 from marshmallow import Schema, fields
-from webargs.multidictproxy import MultiDictProxy
-from werkzeug.datastructures import CombinedMultiDict
 
 from customer_master.domain.attachments import Attachment
 from customer_master_http.auth import current_actor, customer_master, requires
 from customer_master_http.problems import problem
-from customer_master_http.resources.base import Blueprint, ExactJsonParser
+from customer_master_http.resources.base import MultipartBlueprint, MultipartParser
 from customer_master_http.resources.customers import PENDING, pending
 from customer_master_http.schemas.transfers import FilePart
 
-MULTIPART = "multipart/form-data"
 # What a multipart body adds around the document: its boundaries and part headers.
 _ENVELOPE = 64 * 1024
 
 
-class DocumentParser(ExactJsonParser):
-    """Reads a ``multipart`` upload after checking its type and that its size can fit
-    the attachment limit (a larger body is refused before it is read)."""
+class DocumentParser(MultipartParser):
+    """Reads a ``multipart`` upload whose size can fit the attachment limit (a larger
+    body is refused before it is read)."""
 
-    __location_map__: ClassVar[dict[str, Any]] = {
-        **ExactJsonParser.__location_map__,
-        "multipart": "load_multipart",
-    }
+    noun = "document"
 
-    def load_multipart(self, req: flask.Request, schema: Any) -> MultiDictProxy:
+    def limit(self, req: flask.Request) -> int:
         # Another tenant's customer (or none) is 404 whatever the body (R-12.1).
         customer_master().customers.get(current_actor(), (req.view_args or {}).get("customer_id", ""))
-        limit = customer_master().attachments.limit + _ENVELOPE
-        if req.content_length is not None and req.content_length > limit:
-            raise problem(
-                413,
-                "payload-too-large",
-                f"the document is over the limit of {customer_master().attachments.limit} bytes",
-            )
-        req.max_content_length = limit
-        if req.mimetype != MULTIPART:
-            raise problem(
-                415,
-                "unsupported-media-type",
-                f"send the document as multipart/form-data (a `file` part), not {req.mimetype or 'untyped'}",
-            )
-        return self._makeproxy(CombinedMultiDict([req.args, req.form, req.files]), schema)
+        return customer_master().attachments.limit + _ENVELOPE
+
+    def too_large(self, req: flask.Request) -> Exception:
+        limit = customer_master().attachments.limit
+        return problem(413, "payload-too-large", f"the document is over the limit of {limit} bytes")
 
 
-class DocumentBlueprint(Blueprint):
+class DocumentBlueprint(MultipartBlueprint):
     ARGUMENTS_PARSER = DocumentParser()
-    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING: ClassVar[dict[str, str]] = {
-        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
-        "multipart": MULTIPART,
-    }
 
 
 blp = DocumentBlueprint(

@@ -26,13 +26,12 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from itertools import islice
 from pathlib import PurePath
-from typing import IO, Any, ClassVar
+from typing import IO, Any
 
 import flask
 from flask import Response, request, send_file
 from flask.views import MethodView
-from webargs.multidictproxy import MultiDictProxy
-from werkzeug.datastructures import CombinedMultiDict, FileStorage
+from werkzeug.datastructures import FileStorage
 
 from customer_master.domain.import_report import ImportResult
 from customer_master.domain.importing import PRESETS, ColumnMapping, ImportOptions, SourceRow, mapping_from
@@ -43,7 +42,7 @@ from customer_master_files import UnreadableFile, read_csv, read_xlsx, write_csv
 from customer_master_http.auth import current_actor, customer_master, requires
 from customer_master_http.problems import problem
 from customer_master_http.render import change_request_data, json_response
-from customer_master_http.resources.base import Blueprint, ExactJsonParser
+from customer_master_http.resources.base import MultipartBlueprint, MultipartParser
 from customer_master_http.schemas.transfers import ExportQuerySchema, ImportJobSchema, ImportUploadSchema
 
 log = logging.getLogger(__name__)
@@ -53,7 +52,6 @@ MAX_ROWS = 10_000
 FAILURES_LISTED = 100
 CHUNK = 1 << 16
 
-MULTIPART = "multipart/form-data"
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _XLSX_TYPES = frozenset({XLSX, "application/vnd.ms-excel.sheet.macroenabled.12"})
@@ -63,34 +61,18 @@ _CSV_TYPES = frozenset(
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
-class UploadParser(ExactJsonParser):
-    """The parser of the upload: a ``multipart`` location reading the query string, the
-    form fields and the file parts together, after checking the body's type and size."""
+class UploadParser(MultipartParser):
+    """The parser of the upload: at most ``MAX_UPLOAD_BYTES``."""
 
-    __location_map__: ClassVar[dict[str, Any]] = {
-        **ExactJsonParser.__location_map__,
-        "multipart": "load_multipart",
-    }
+    def limit(self, req: flask.Request) -> int:
+        return MAX_UPLOAD_BYTES
 
-    def load_multipart(self, req: flask.Request, schema: Any) -> MultiDictProxy:
-        if req.content_length is not None and req.content_length > MAX_UPLOAD_BYTES:
-            raise _too_large()
-        req.max_content_length = MAX_UPLOAD_BYTES  # a body without a length is cut here too
-        if req.mimetype != MULTIPART:
-            raise problem(
-                415,
-                "unsupported-media-type",
-                f"send the file as multipart/form-data (a `file` part), not {req.mimetype or 'untyped'}",
-            )
-        return self._makeproxy(CombinedMultiDict([req.args, req.form, req.files]), schema)
+    def too_large(self, req: flask.Request) -> Exception:
+        return _too_large()
 
 
-class TransferBlueprint(Blueprint):
+class TransferBlueprint(MultipartBlueprint):
     ARGUMENTS_PARSER = UploadParser()
-    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING: ClassVar[dict[str, str]] = {
-        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
-        "multipart": MULTIPART,
-    }
 
 
 blp = TransferBlueprint(
