@@ -26,7 +26,6 @@ import io
 import random
 import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
@@ -40,8 +39,8 @@ from bench_sql import ADMIN, TENANT, analyze, facade, load_customers, load_items
 from customer_master import CustomerMaster
 from customer_master.domain.aging import BUCKETS, AgingQuery
 from customer_master.domain.receivables import OpenItem
-from customer_master_sql import SqlStorage, migrate
-from customer_master_sql.testing import SERVER_URLS, drop_database, scratch_database, unreachable
+from customer_master_sql import SqlStorage
+from customer_master_sql.testing import bench_databases
 from customer_master_statements import PdfStatements
 
 AS_OF = date(2026, 3, 31)
@@ -172,25 +171,8 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql", help="of sqlite, postgresql, mariadb")
     args = parser.parse_args()
     print("(the machine is shared: figures are from a loaded machine)")
-    wanted = args.databases.split(",")
-    if "sqlite" in wanted:
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            migrate(url)
-            bench("SQLite", url, args)
-    for kind, label in (("postgresql", "PostgreSQL"), ("mariadb", "MariaDB")):
-        if kind not in wanted:
-            continue
-        server = SERVER_URLS[kind]
-        problem = unreachable(server)
-        if problem is not None:
-            print(f"== {label}: skipped, server unreachable ({problem})")
-            continue
-        url = scratch_database(server)
-        try:
-            bench(label, url, args)
-        finally:
-            drop_database(url, server)
+    for label, url in bench_databases(args.databases.split(",")):
+        bench(label, url, args)
 
 
 if __name__ == "__main__":

@@ -31,12 +31,10 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
@@ -46,10 +44,10 @@ from customer_master.domain.approvals import OPERATIONS
 from customer_master.domain.customer import Customer, TaxId
 from customer_master.domain.receivables import OpenItem, OpenOrder
 from customer_master.domain.search import CustomerQuery, NameMatch
-from customer_master_sql import SqlStorage, mapping, migrate
+from customer_master_sql import SqlStorage, mapping
 from customer_master_sql.tables import customers as customers_table
 from customer_master_sql.tables import name_pairs, name_words, tax_ids
-from customer_master_sql.testing import SERVER_URLS, drop_database, scratch_database, unreachable
+from customer_master_sql.testing import bench_databases
 
 TENANT = "acme"
 ADMIN = Actor(TENANT, "bench", {"admin", "sales_admin", "ar_manager", "controller"})
@@ -282,25 +280,8 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql", help="of sqlite, postgresql, mariadb")
     parser.add_argument("--only-search", action="store_true", help="no open items; search figures only")
     args = parser.parse_args()
-    wanted = args.databases.split(",")
-    if "sqlite" in wanted:
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            migrate(url)
-            bench("SQLite", url, args)
-    for kind, label in (("postgresql", "PostgreSQL"), ("mariadb", "MariaDB")):
-        if kind not in wanted:
-            continue
-        server = SERVER_URLS[kind]
-        problem = unreachable(server)
-        if problem is not None:
-            print(f"== {label}: skipped, server unreachable ({problem})")
-            continue
-        url = scratch_database(server)
-        try:
-            bench(label, url, args)
-        finally:
-            drop_database(url, server)
+    for label, url in bench_databases(args.databases.split(",")):
+        bench(label, url, args)
 
 
 if __name__ == "__main__":

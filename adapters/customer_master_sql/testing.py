@@ -8,7 +8,10 @@ run its integration tests against the same storage.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
+from collections.abc import Collection, Iterator
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import URL, make_url
@@ -63,6 +66,31 @@ def drop_database(url: str, server_url: str) -> None:
         raise ValueError(f"refusing to drop {name!r}: not a scratch database")
     force = " WITH (FORCE)" if make_url(server_url).get_backend_name() == "postgresql" else ""
     _admin(make_url(server_url), f"DROP DATABASE IF EXISTS {name}{force}")
+
+
+def bench_databases(wanted: Collection[str]) -> Iterator[tuple[str, str]]:
+    """(label, URL) of a fresh database of each kind in ``wanted`` (``sqlite``,
+    ``postgresql``, ``mariadb``), for a bench: a migrated SQLite file in a temporary
+    folder, and a scratch database on each server that answers, dropped once its turn is
+    over; a server that does not answer is named and passed over."""
+    if "sqlite" in wanted:
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            migrate(url)
+            yield "SQLite", url
+    for kind, label in (("postgresql", "PostgreSQL"), ("mariadb", "MariaDB")):
+        if kind not in wanted:
+            continue
+        server = SERVER_URLS[kind]
+        problem = unreachable(server)
+        if problem is not None:
+            print(f"== {label}: skipped, server unreachable ({problem})")
+            continue
+        url = scratch_database(server)
+        try:
+            yield label, url
+        finally:
+            drop_database(url, server)
 
 
 def wipe(engine: Engine) -> None:
