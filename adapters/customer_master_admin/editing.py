@@ -8,7 +8,6 @@ actions; a stale version is explained, with a way to reload.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,9 +31,6 @@ from customer_master_admin.forms import (
 )
 from customer_master_admin.pages import admin, page
 from customer_master_http.auth import customer_master
-
-_NAMED_CUSTOMER = re.compile(r"existing customer ([A-Z0-9._-]+) ")
-
 
 # ---------------------------------------------------------------------------
 # Create, edit, clone (R-3.3, R-3.4, R-3.5)
@@ -87,8 +83,7 @@ def _form_page(
 
 def _warning(warning: Any) -> dict[str, str | None]:
     """A warning with the code of the customer it names, for a link (R-3.4)."""
-    named = _NAMED_CUSTOMER.search(warning.message) if warning.code == "similar_name" else None
-    return {"code": warning.code, "message": warning.message, "other": named.group(1) if named else None}
+    return {"code": warning.code, "message": warning.message, "other": warning.customer}
 
 
 def _choices(config: Any) -> dict[str, list[str]]:

@@ -29,6 +29,8 @@ class FieldWarning:
     path: str
     code: str
     message: str
+    # The code of the other customer the remark is about (``similar_name``), for a link.
+    customer: str | None = None
 
     def to_data(self) -> dict[str, str]:
         return {"path": self.path, "code": self.code, "message": self.message}

@@ -43,7 +43,7 @@ def customer_warnings(
     if match is not None:
         code, name, score = match
         message = f"'{customer.name}' is much like existing customer {code} '{name}' ({score:.0f}% alike)"
-        warnings.append(FieldWarning("name", "similar_name", message))
+        warnings.append(FieldWarning("name", "similar_name", message, customer=code))
     for index, profile in enumerate(customer.tax_profiles):
         if profile.is_expired_on(today):
             certificate = f"exemption certificate {profile.certificate_number or ''}".rstrip()
